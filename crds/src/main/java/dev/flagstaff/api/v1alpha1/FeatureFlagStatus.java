@@ -1,0 +1,55 @@
+package dev.flagstaff.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Written by the operator only: what it resolved for its environment, with kstatus conditions. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FeatureFlagStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("The environment whose operator wrote this status.")
+  private String environment;
+
+  @JsonPropertyDescription("The resolved flag key (spec.key or metadata.name).")
+  private String key;
+
+  @JsonPropertyDescription("The resolved state in words: Enabled, Disabled, 25% of actors, 10% of time, ...")
+  private String state;
+
+  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public String getEnvironment() { return environment; }
+  public void setEnvironment(String environment) { this.environment = environment; }
+  public String getKey() { return key; }
+  public void setKey(String key) { this.key = key; }
+  public String getState() { return state; }
+  public void setState(String state) { this.state = state; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) return true;
+    if (!(o instanceof FeatureFlagStatus)) return false;
+    FeatureFlagStatus that = (FeatureFlagStatus) o;
+    return Objects.equals(observedGeneration, that.observedGeneration)
+        && Objects.equals(environment, that.environment)
+        && Objects.equals(key, that.key)
+        && Objects.equals(state, that.state)
+        && Objects.equals(conditions, that.conditions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, environment, key, state, conditions);
+  }
+}

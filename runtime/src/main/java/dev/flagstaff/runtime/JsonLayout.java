@@ -1,0 +1,72 @@
+package dev.flagstaff.runtime;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.LayoutBase;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One JSON object per line: {@code ts}, {@code level}, {@code logger}, {@code msg}, the MDC fields (such as
+ * {@code event_id} or {@code flag}), and {@code error} with a compact stack when there is one.
+ */
+public class JsonLayout extends LayoutBase<ILoggingEvent> {
+  private static final int MAX_FRAMES = 12;
+
+  @Override
+  public String doLayout(ILoggingEvent event) {
+    StringBuilder json = new StringBuilder(256);
+    json.append("{\"ts\":\"").append(Instant.ofEpochMilli(event.getTimeStamp())).append('"');
+    field(json, "level", event.getLevel().toString());
+    field(json, "logger", shortName(event.getLoggerName()));
+    field(json, "thread", event.getThreadName());
+    field(json, "msg", event.getFormattedMessage());
+    Map<String, String> mdc = event.getMDCPropertyMap();
+    if (mdc != null) {
+      mdc.forEach((k, v) -> field(json, k, v));
+    }
+    IThrowableProxy error = event.getThrowableProxy();
+    if (error != null) {
+      field(json, "error", error.getClassName() + ": " + error.getMessage());
+      StringBuilder stack = new StringBuilder();
+      StackTraceElementProxy[] frames = error.getStackTraceElementProxyArray();
+      for (int i = 0; i < Math.min(frames.length, MAX_FRAMES); i++) {
+        stack.append(i == 0 ? "" : " < ").append(frames[i].getStackTraceElement());
+      }
+      field(json, "stack", stack.toString());
+    }
+    return json.append("}\n").toString();
+  }
+
+  private static String shortName(String logger) {
+    int dot = logger.lastIndexOf('.');
+    return dot < 0 ? logger : logger.substring(dot + 1);
+  }
+
+  private static void field(StringBuilder json, String name, String value) {
+    json.append(",\"").append(name).append("\":");
+    if (value == null) {
+      json.append("null");
+      return;
+    }
+    json.append('"');
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"': json.append("\\\""); break;
+        case '\\': json.append("\\\\"); break;
+        case '\n': json.append("\\n"); break;
+        case '\r': json.append("\\r"); break;
+        case '\t': json.append("\\t"); break;
+        default:
+          if (c < 0x20) {
+            json.append(String.format("\\u%04x", (int) c));
+          } else {
+            json.append(c);
+          }
+      }
+    }
+    json.append('"');
+  }
+}
