@@ -1,0 +1,97 @@
+package dev.flagstaff.endpoint;
+
+import dev.flagstaff.runtime.Config;
+import dev.flagstaff.runtime.ConfigException;
+import dev.flagstaff.runtime.Secret;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Everything the endpoint reads from the environment, read once (README, "Slack endpoint"). */
+public final class EndpointSettings {
+  /** What the App Home flag is evaluated for. */
+  public enum ActorKind { USER, TEAM }
+
+  public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+  public static final String EVENTS_PATH = "/api/v4/integrations/slack/events";
+  public static final int MAX_BODY_BYTES = 1024 * 1024;
+
+  public final Secret signingSecret;
+  /** {@code null} when unset: events are still acknowledged, nothing can be published. */
+  public final Secret botToken;
+  public final String slackApiUrl;
+  public final String bindAddress;
+  public final int port;
+  public final int managementPort;
+  /** {@code null}: the Kubernetes client's namespace. */
+  public final String namespace;
+  public final String configMap;
+  /** {@code null}: read the ConfigMap through the API. */
+  public final Path flagsFile;
+  public final String appHomeFlag;
+  public final ActorKind actor;
+  public final boolean homeShowFlags;
+  /** {@code null}: the default Home view. */
+  public final Path homeTemplate;
+  /** {@code null} when unset. */
+  public final String environment;
+  public final Duration signatureMaxAge;
+  public final int workerThreads;
+  public final int queueCapacity;
+  public final int dedupeCapacity;
+  public final Duration dedupeWindow;
+  public final Duration slackTimeout;
+  public final int slackMaxAttempts;
+
+  public EndpointSettings(Config config) {
+    signingSecret = config.secret("SLACK_SIGNING_SECRET");
+    if (signingSecret == null || signingSecret.reveal().isBlank()) {
+      throw new ConfigException("SLACK_SIGNING_SECRET is required: the signing secret of the Slack app "
+          + "(Basic Information → App Credentials), used to verify every request");
+    }
+    botToken = config.secret("SLACK_BOT_TOKEN");
+    slackApiUrl = apiUrl(config.string("SLACK_API_URL", DEFAULT_SLACK_API_URL));
+    bindAddress = config.string("FLAGSTAFF_BIND_ADDRESS", "0.0.0.0");
+    port = config.port("FLAGSTAFF_PORT", 8080);
+    managementPort = config.port("FLAGSTAFF_MANAGEMENT_PORT", 9090);
+    namespace = config.string("FLAGSTAFF_NAMESPACE");
+    configMap = config.string("FLAGSTAFF_CONFIGMAP", "feature-flags");
+    String file = config.string("FLAGSTAFF_FLAGS_FILE");
+    flagsFile = file == null ? null : Path.of(file);
+    appHomeFlag = config.string("FLAGSTAFF_APP_HOME_FLAG", "slack_events_app_home_opened");
+    actor = config.choice("FLAGSTAFF_ACTOR", ActorKind.class, ActorKind.USER);
+    homeShowFlags = config.bool("FLAGSTAFF_HOME_SHOW_FLAGS", false);
+    String template = config.string("FLAGSTAFF_HOME_TEMPLATE");
+    homeTemplate = template == null ? null : Path.of(template);
+    environment = config.string("FLAGSTAFF_ENVIRONMENT");
+    signatureMaxAge = positive(config, "FLAGSTAFF_SIGNATURE_MAX_AGE", Duration.ofMinutes(5));
+    workerThreads = config.integer("FLAGSTAFF_WORKER_THREADS", 4, 1, 256);
+    queueCapacity = config.integer("FLAGSTAFF_QUEUE_CAPACITY", 1000, 1, 1_000_000);
+    dedupeCapacity = config.integer("FLAGSTAFF_DEDUPE_CAPACITY", 100_000, 1, 10_000_000);
+    dedupeWindow = positive(config, "FLAGSTAFF_DEDUPE_WINDOW", Duration.ofHours(1));
+    slackTimeout = positive(config, "FLAGSTAFF_SLACK_TIMEOUT", Duration.ofSeconds(5));
+    slackMaxAttempts = config.integer("FLAGSTAFF_SLACK_MAX_ATTEMPTS", 4, 1, 10);
+  }
+
+  private static Duration positive(Config config, String name, Duration defaultValue) {
+    Duration value = config.duration(name, defaultValue);
+    if (value.isZero()) {
+      throw new ConfigException(name + " must be more than zero");
+    }
+    return value;
+  }
+
+  private static String apiUrl(String value) {
+    String url = value.endsWith("/") ? value : value + "/";
+    try {
+      URI uri = URI.create(url);
+      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL
+          + ", got '" + value + "'");
+    }
+    return url;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.flagstaff.endpoint;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.model.view.View;
+import dev.flagstaff.endpoint.events.EventDeduplicator;
+import dev.flagstaff.endpoint.events.Worker;
+import dev.flagstaff.endpoint.flags.ConfigMapFlagsSource;
+import dev.flagstaff.endpoint.flags.FileFlagsSource;
+import dev.flagstaff.endpoint.flags.FlagsEndpoints;
+import dev.flagstaff.endpoint.flags.FlagsSource;
+import dev.flagstaff.endpoint.flags.FlagsStore;
+import dev.flagstaff.endpoint.home.AppHomeHandler;
+import dev.flagstaff.endpoint.home.AppHomePublisher;
+import dev.flagstaff.endpoint.home.HomeTemplate;
+import dev.flagstaff.endpoint.http.EventsHandler;
+import dev.flagstaff.endpoint.http.EventsServer;
+import dev.flagstaff.endpoint.http.SignatureCheck;
+import dev.flagstaff.runtime.Config;
+import dev.flagstaff.runtime.ConfigException;
+import dev.flagstaff.runtime.ManagementServer;
+import dev.flagstaff.runtime.Metrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the Slack endpoint: reads the settings once, builds every part with its constructor,
+ * and owns their lifecycle. {@code new SlackEndpoint(config, client).start()}; {@link #close()} drains the worker.
+ */
+public final class SlackEndpoint implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SlackEndpoint.class);
+  private static final Duration FILE_POLL = Duration.ofMillis(250);
+
+  private final EndpointSettings settings;
+  private final PrometheusMeterRegistry registry;
+  private final FlagsStore flags;
+  private final FlagsSource source;
+  private final Worker worker;
+  private final ScheduledExecutorService retries;
+  private final Slack slack;
+  private final EventsServer events;
+  private final FlagsEndpoints flagsEndpoints;
+  private ManagementServer management;
+
+  /**
+   * @param client the Kubernetes client to watch the flags ConfigMap with; may be {@code null} when
+   *     FLAGSTAFF_FLAGS_FILE is set
+   * @throws ConfigException when a setting is missing or wrong, or the Home template is invalid
+   */
+  public SlackEndpoint(Config config, KubernetesClient client) {
+    this(config, client, Clock.systemUTC());
+  }
+
+  SlackEndpoint(Config config, KubernetesClient client, Clock clock) {
+    settings = new EndpointSettings(config);
+    View template = settings.homeTemplate == null ? null : HomeTemplate.load(settings.homeTemplate);
+    if (settings.flagsFile == null && client == null) {
+      throw new ConfigException("FLAGSTAFF_FLAGS_FILE is required when no Kubernetes client is available");
+    }
+    registry = Metrics.newRegistry();
+    EndpointMetrics metrics = new EndpointMetrics(registry, settings.appHomeFlag);
+    flags = new FlagsStore(metrics, clock);
+    source = settings.flagsFile != null
+        ? new FileFlagsSource(settings.flagsFile, flags, FILE_POLL)
+        : new ConfigMapFlagsSource(client, settings.namespace, settings.configMap, flags);
+    flagsEndpoints = new FlagsEndpoints(flags, source.describe(), clock);
+
+    SlackConfig slackConfig = new SlackConfig();
+    slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl);
+    slackConfig.setStatsEnabled(false);
+    int timeout = (int) settings.slackTimeout.toMillis();
+    slackConfig.setHttpClientReadTimeoutMillis(timeout);
+    slackConfig.setHttpClientWriteTimeoutMillis(timeout);
+    slackConfig.setHttpClientCallTimeoutMillis(timeout);
+    slack = Slack.getInstance(slackConfig);
+    retries = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "slack-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    AppHomePublisher publisher =
+        new AppHomePublisher(slack, settings.botToken, metrics, settings.slackMaxAttempts, retries);
+    AppHomeHandler appHome = new AppHomeHandler(flags, settings.appHomeFlag, settings.actor, settings.homeShowFlags,
+        settings.environment, template, publisher, metrics);
+
+    worker = new Worker(settings.workerThreads, settings.queueCapacity, registry);
+    EventDeduplicator deduplicator = new EventDeduplicator(settings.dedupeCapacity, settings.dedupeWindow, clock);
+    SignatureCheck signatures = new SignatureCheck(settings.signingSecret, settings.signatureMaxAge, clock);
+    events = new EventsServer(settings.bindAddress, settings.port, new EventsHandler(EndpointSettings.EVENTS_PATH,
+        EndpointSettings.MAX_BODY_BYTES, signatures, deduplicator, worker, appHome::handle, metrics));
+  }
+
+  /** Starts reading flags, the management port and the Events API port. */
+  public SlackEndpoint start() {
+    try {
+      management = new ManagementServer(settings.managementPort, registry, flags::ready);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on management port " + settings.managementPort, e);
+    }
+    flagsEndpoints.register(management);
+    management.start();
+    source.start();
+    try {
+      events.start();
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("cannot listen on port " + settings.port + ": " + e.getMessage(), e);
+    }
+    LOG.info("Slack events endpoint listening on {}{}, flags from {}, App Home flag {}", events.port(),
+        EndpointSettings.EVENTS_PATH, source.describe(), settings.appHomeFlag);
+    if (settings.botToken == null) {
+      LOG.warn("SLACK_BOT_TOKEN is not set: events are acknowledged but the App Home cannot be published");
+    }
+    return this;
+  }
+
+  /** The Events API port actually bound. */
+  public int port() {
+    return events.port();
+  }
+
+  /** The management port actually bound. */
+  public int managementPort() {
+    return management.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Whether the first read of the flags has finished (what /readyz says). */
+  public boolean ready() {
+    return flags.ready();
+  }
+
+  /** Stops taking requests, lets the worker finish for up to {@code drain}, then stops everything. */
+  public void close(Duration drain) {
+    events.close();
+    worker.drain(drain.toMillis());
+    retries.shutdownNow();
+    source.close();
+    if (management != null) {
+      management.close();
+    }
+    try {
+      slack.close();
+    } catch (Exception e) {
+      LOG.debug("closing the Slack client: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(2));
+  }
+}
