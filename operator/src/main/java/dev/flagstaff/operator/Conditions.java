@@ -1,0 +1,51 @@
+package dev.flagstaff.operator;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** kstatus conditions: building them, and keeping {@code lastTransitionTime} unless the status flips. */
+final class Conditions {
+  static final String READY = "Ready";
+  static final String RECONCILING = "Reconciling";
+  static final String STALLED = "Stalled";
+
+  private Conditions() {}
+
+  static Condition of(String type, boolean status, String reason, String message, Long observedGeneration) {
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status ? "True" : "False")
+        .withReason(reason)
+        .withMessage(message)
+        .withObservedGeneration(observedGeneration)
+        .build();
+  }
+
+  /**
+   * {@code desired} with the {@code lastTransitionTime} of the same condition in {@code previous} when its status is
+   * unchanged, else {@code now}.
+   */
+  static Condition transition(List<Condition> previous, Condition desired, Instant now) {
+    String time = find(previous, desired.getType())
+        .filter(old -> Objects.equals(old.getStatus(), desired.getStatus()) && old.getLastTransitionTime() != null)
+        .map(Condition::getLastTransitionTime)
+        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    return new ConditionBuilder(desired).withLastTransitionTime(time).build();
+  }
+
+  static Optional<Condition> find(List<Condition> conditions, String type) {
+    if (conditions == null) {
+      return Optional.empty();
+    }
+    return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  static boolean isTrue(List<Condition> conditions, String type) {
+    return find(conditions, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+}

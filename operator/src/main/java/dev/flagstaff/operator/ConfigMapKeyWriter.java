@@ -1,0 +1,173 @@
+package dev.flagstaff.operator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.HttpURLConnection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer of the flags ConfigMap. Each call touches one key and nothing else: a JSON merge patch
+ * {@code {"data":{key:value}}} to set it (the ConfigMap is created when missing), a JSON Patch {@code remove} to
+ * delete it. Reads come from the informer cache, so a reconcile that changes nothing makes no API call.
+ */
+final class ConfigMapKeyWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigMapKeyWriter.class);
+  private static final int UNPROCESSABLE = 422;
+
+  private final KubernetesClient client;
+  private final String name;
+  private final Function<String, Optional<ConfigMap>> cache;
+  private final OperatorMetrics metrics;
+
+  /** @param cache the ConfigMap called {@code name} in a namespace, as the informer last saw it */
+  ConfigMapKeyWriter(KubernetesClient client, String name, Function<String, Optional<ConfigMap>> cache,
+      OperatorMetrics metrics) {
+    this.client = client;
+    this.name = name;
+    this.cache = cache;
+    this.metrics = metrics;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Optional<String> currentValue(String namespace, String key) {
+    return cache.apply(namespace).map(ConfigMap::getData).map(data -> data.get(key));
+  }
+
+  /** Bytes used by the ConfigMap's data and binaryData, counted as the API server does (keys plus values). */
+  long bytesUsed(String namespace) {
+    return cache.apply(namespace).map(ConfigMapSize::of).orElse(0L);
+  }
+
+  /**
+   * Why {@code key = value} cannot be written without taking the ConfigMap over its limit, or empty when it fits.
+   */
+  Optional<String> capacityProblem(String namespace, String key, String value) {
+    Optional<ConfigMap> current = cache.apply(namespace);
+    long used = current.map(ConfigMapSize::of).orElse(0L);
+    long after = used - current.map(cm -> ConfigMapSize.entry(cm, key)).orElse(0L) + ConfigMapSize.entry(key, value);
+    if (after <= ConfigMapSize.LIMIT) {
+      return Optional.empty();
+    }
+    return Optional.of("ConfigMap " + name + " holds " + used + " of " + ConfigMapSize.LIMIT
+        + " bytes; writing key '" + key + "' (" + ConfigMapSize.entry(key, value)
+        + " bytes) would take it over the 1 MiB limit. Remove unused flags, or spread them over namespaces.");
+  }
+
+  /**
+   * Sets {@code key} to {@code value} unless the cache shows it already holds it.
+   *
+   * @return whether an API write was made
+   * @throws ConfigMapFullException when the API server refuses the write for size
+   */
+  boolean put(String namespace, String key, String value) {
+    if (currentValue(namespace, key).filter(value::equals).isPresent()) {
+      return false;
+    }
+    try {
+      if (cache.apply(namespace).isEmpty() && create(namespace, key, value)) {
+        return true;
+      }
+      mergePatch(namespace, key, value);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == UNPROCESSABLE && isTooLong(e)) {
+        throw new ConfigMapFullException("the API server refused key '" + key + "': ConfigMap " + name
+            + " would exceed its size limit");
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Removes {@code key}; a key or ConfigMap already absent counts as done.
+   *
+   * @return whether the key was removed by this call
+   */
+  boolean remove(String namespace, String key) {
+    String pointer = "/data/" + key.replace("~", "~0").replace("/", "~1");
+    String patch = "[{\"op\":\"remove\",\"path\":" + JsonNodeFactory.instance.textNode(pointer) + "}]";
+    try {
+      client.configMaps().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch);
+      metrics.configMapWritten();
+      LOG.info("removed key {} from ConfigMap {}/{}", key, namespace, name);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return false;
+      }
+      // A real API server refuses to remove a path that is not there; look before deciding it failed.
+      ConfigMap fresh = client.configMaps().inNamespace(namespace).withName(name).get();
+      if (fresh == null || fresh.getData() == null || !fresh.getData().containsKey(key)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private boolean create(String namespace, String key, String value) {
+    ConfigMap configMap = new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .addToLabels("app.kubernetes.io/managed-by", "flagstaff-operator")
+        .endMetadata()
+        .withData(Map.of(key, value))
+        .build();
+    try {
+      client.configMaps().inNamespace(namespace).resource(configMap).create();
+      metrics.configMapWritten();
+      LOG.info("created ConfigMap {}/{} with key {}", namespace, name, key);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return false; // created meanwhile by another reconcile: patch it instead
+      }
+      throw e;
+    }
+  }
+
+  private void mergePatch(String namespace, String key, String value) {
+    ObjectNode patch = JsonNodeFactory.instance.objectNode();
+    patch.putObject("data").put(key, value);
+    try {
+      client.configMaps().inNamespace(namespace).withName(name)
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+      // deleted since the cache saw it
+      if (!create(namespace, key, value)) {
+        throw e;
+      }
+      return;
+    }
+    metrics.configMapWritten();
+    LOG.debug("set key {} in ConfigMap {}/{}", key, namespace, name);
+  }
+
+  private static boolean isTooLong(KubernetesClientException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("Too long") || message.contains("must have at most");
+  }
+
+  /** The API server refused a write because the ConfigMap would be too large. */
+  static final class ConfigMapFullException extends RuntimeException {
+    ConfigMapFullException(String message) {
+      super(message);
+    }
+  }
+}

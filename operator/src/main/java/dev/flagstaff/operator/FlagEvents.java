@@ -1,0 +1,84 @@
+package dev.flagstaff.operator;
+
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Core v1 Events on FeatureFlags, so {@code kubectl describe featureflag} and {@code kubectl get events} show them.
+ * Warning reasons are fixed, one per way a resource can be refused; Normal {@code StateChanged} records each change
+ * of the resolved state. Events are best effort: a failure to record one is logged, never fails a reconcile.
+ */
+final class FlagEvents {
+  static final String INVALID_SPEC = "InvalidSpec";
+  static final String KEY_CONFLICT = "KeyConflict";
+  static final String CONFIGMAP_FULL = "ConfigMapFull";
+  static final String STATE_CHANGED = "StateChanged";
+
+  static final String COMPONENT = "flagstaff-operator";
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlagEvents.class);
+  private static final int MAX_MESSAGE = 1024;
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  FlagEvents(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  void warning(FeatureFlag flag, String reason, String message) {
+    record(flag, "Warning", reason, message);
+  }
+
+  void stateChanged(FeatureFlag flag, String environment, String from, String to) {
+    record(flag, "Normal", STATE_CHANGED, environment + ": " + (from == null ? "unset" : from) + " → " + to);
+  }
+
+  private static String prefix(String name) {
+    return name.length() > 230 ? name.substring(0, 230) : name;
+  }
+
+  private void record(FeatureFlag flag, String type, String reason, String message) {
+    String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    String namespace = flag.getMetadata().getNamespace();
+    Event event = new EventBuilder()
+        .withNewMetadata()
+        .withName(prefix(flag.getMetadata().getName()) + "." + Long.toHexString(System.nanoTime())
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000)))
+        .withNamespace(namespace)
+        .endMetadata()
+        .withInvolvedObject(new ObjectReferenceBuilder()
+            .withApiVersion(flag.getApiVersion())
+            .withKind(flag.getKind())
+            .withName(flag.getMetadata().getName())
+            .withNamespace(namespace)
+            .withUid(flag.getMetadata().getUid())
+            .withResourceVersion(flag.getMetadata().getResourceVersion())
+            .build())
+        .withType(type)
+        .withReason(reason)
+        .withMessage(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 1) + "…" : message)
+        .withNewSource().withComponent(COMPONENT).endSource()
+        .withReportingComponent("flagstaff.dev/operator")
+        .withFirstTimestamp(now)
+        .withLastTimestamp(now)
+        .withCount(1)
+        .build();
+    try {
+      client.v1().events().inNamespace(namespace).resource(event).create();
+    } catch (KubernetesClientException e) {
+      LOG.warn("could not record {} event {} on FeatureFlag {}/{}: HTTP {}", type, reason, namespace,
+          flag.getMetadata().getName(), e.getCode());
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.flagstaff.operator;
+
+import dev.flagstaff.runtime.Config;
+import dev.flagstaff.runtime.ConfigException;
+import dev.flagstaff.runtime.ManagementServer;
+import dev.flagstaff.runtime.Metrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RuntimeInfo;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's composition root: settings read once from the environment, the JOSDK operator with the
+ * FeatureFlag reconciler, and the management port ({@code /healthz}, {@code /readyz}, {@code /metrics}).
+ *
+ * <pre>{@code
+ * try (FlagstaffOperator operator = new FlagstaffOperator(config, client)) {
+ *   operator.start();   // returns once the informers are synced
+ *   ...
+ * }
+ * }</pre>
+ *
+ * The client stays its creator's to close.
+ */
+public final class FlagstaffOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FlagstaffOperator.class);
+
+  private final OperatorSettings settings;
+  private final PrometheusMeterRegistry registry;
+  private final Operator operator;
+  private volatile ManagementServer management;
+  private volatile boolean closing;
+  private volatile Runnable onLeadershipLost;
+
+  /** @throws ConfigException naming the variable when the configuration is missing or malformed */
+  public FlagstaffOperator(Config config, KubernetesClient client) {
+    settings = OperatorSettings.from(config, client::getNamespace);
+    registry = Metrics.newRegistry();
+    Clock clock = Clock.systemUTC();
+    OperatorMetrics metrics = new OperatorMetrics(registry);
+    FeatureFlagReconciler reconciler = new FeatureFlagReconciler(settings, client, metrics,
+        new FlagEvents(client, clock), new StatusAggregator(settings.environment(), clock));
+    onLeadershipLost = () -> {
+      LOG.error("lost the leader election Lease {}; stopping so that only one replica writes", settings.leaseName());
+      new Thread(this::close, "flagstaff-stop").start();
+    };
+
+    operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(leaderElection());
+      }
+    });
+    operator.register(reconciler, c -> {
+      if (settings.watchesAllNamespaces()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+      c.withRetry(new GenericRetry()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setIntervalMultiplier(2)
+          .setMaxInterval(Duration.ofMinutes(5).toMillis())
+          .withoutMaxAttempts());
+    });
+  }
+
+  /**
+   * Opens the management port, then starts the operator; returns once its informers are synced (with leader
+   * election, a standby replica is started and ready, and begins reconciling when it becomes the leader).
+   */
+  public void start() {
+    try {
+      management = new ManagementServer(settings.managementPort(), registry, this::ready).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the management port " + settings.managementPort()
+          + " (FLAGSTAFF_MANAGEMENT_PORT): " + e.getMessage(), e);
+    }
+    LOG.info("serving environment {} in {}, ConfigMap {}{}", settings.environment(),
+        settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
+        settings.configMapName(), settings.leaderElection() ? ", leader election on Lease "
+            + settings.leaderElectionNamespace() + "/" + settings.leaseName() : "");
+    operator.start();
+  }
+
+  /** The management port actually bound (FLAGSTAFF_MANAGEMENT_PORT=0 picks a free one). */
+  public int managementPort() {
+    if (management == null) {
+      throw new IllegalStateException("not started");
+    }
+    return management.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public OperatorSettings settings() {
+    return settings;
+  }
+
+  /** What {@code /readyz} answers: started, and every informer connected and synced. */
+  public boolean ready() {
+    if (closing) {
+      return false;
+    }
+    RuntimeInfo info = operator.getRuntimeInfo();
+    return info.isStarted() && info.allEventSourcesAreHealthy();
+  }
+
+  /**
+   * What to do when this replica loses the leader election after having led (the Lease was taken over, or could not
+   * be renewed). By default the operator stops, so that it cannot write beside the new leader; {@link OperatorMain}
+   * exits the process instead, so that Kubernetes restarts it as a standby.
+   */
+  public void onLeadershipLost(Runnable action) {
+    this.onLeadershipLost = action;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    try {
+      operator.stop();
+    } finally {
+      if (management != null) {
+        management.close();
+      }
+      registry.close();
+    }
+  }
+
+  private LeaderElectionConfiguration leaderElection() {
+    String host = System.getenv("HOSTNAME");
+    String identity = (host == null || host.isBlank() ? "flagstaff-operator" : host)
+        + "-" + UUID.randomUUID().toString().substring(0, 8);
+    LeaderCallbacks callbacks = new LeaderCallbacks(
+        () -> LOG.info("leading environment {} (Lease {}/{})", settings.environment(), settings.leaderElectionNamespace(),
+            settings.leaseName()),
+        () -> {
+          if (!closing) {
+            onLeadershipLost.run();
+          }
+        },
+        leader -> LOG.info("leader of environment {} is {}", settings.environment(), leader));
+    return new LeaderElectionConfiguration(settings.leaseName(), settings.leaderElectionNamespace(),
+        LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+        LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+        identity, callbacks, false);
+  }
+}

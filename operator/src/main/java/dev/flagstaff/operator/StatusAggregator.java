@@ -1,0 +1,60 @@
+package dev.flagstaff.operator;
+
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Computes a FeatureFlag's status from what one reconcile observed, and the minimal object to patch it with.
+ * kstatus: a resource that was applied is Ready and neither Reconciling nor Stalled; a refused one is Stalled
+ * with the reason, not Ready. Each condition carries observedGeneration; its lastTransitionTime moves only when
+ * its status flips.
+ */
+final class StatusAggregator {
+  private final String environment;
+  private final Clock clock;
+
+  StatusAggregator(String environment, Clock clock) {
+    this.environment = environment;
+    this.clock = clock;
+  }
+
+  FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict) {
+    Long generation = flag.getMetadata().getGeneration();
+    List<Condition> previous = flag.getStatus() == null ? List.of() : flag.getStatus().getConditions();
+    FeatureFlagStatus status = new FeatureFlagStatus();
+    status.setObservedGeneration(generation);
+    status.setEnvironment(environment);
+    status.setKey(key);
+    status.setState(verdict.state());
+    status.setConditions(List.of(
+        condition(previous, Conditions.of(Conditions.READY, verdict.applied(), verdict.reason(), verdict.message(),
+            generation)),
+        condition(previous, Conditions.of(Conditions.RECONCILING, false, verdict.reason(),
+            verdict.applied() ? "Up to date" : "Waiting for the resource to change", generation)),
+        condition(previous, Conditions.of(Conditions.STALLED, !verdict.applied(), verdict.reason(),
+            verdict.applied() ? "Applied" : verdict.message(), generation))));
+    return status;
+  }
+
+  /** The status patch for {@code flag}, or null when {@code desired} is what the resource already says. */
+  static FeatureFlag patchOrNull(FeatureFlag flag, FeatureFlagStatus desired) {
+    if (desired.equals(flag.getStatus())) {
+      return null;
+    }
+    FeatureFlag patch = new FeatureFlag();
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(flag.getMetadata().getName())
+        .withNamespace(flag.getMetadata().getNamespace())
+        .build());
+    patch.setStatus(desired);
+    return patch;
+  }
+
+  private Condition condition(List<Condition> previous, Condition desired) {
+    return Conditions.transition(previous, desired, clock.instant());
+  }
+}

@@ -1,0 +1,24 @@
+package dev.flagstaff.operator;
+
+import dev.flagstaff.flags.FlagState;
+import dev.flagstaff.flags.StateWords;
+
+/**
+ * What a reconcile concluded about one flag: applied to the ConfigMap, or refused with one of the fixed
+ * reasons of {@link FlagEvents}.
+ *
+ * @param state the state in words that is in effect for this flag (what its key in the ConfigMap says), or null
+ */
+record Verdict(boolean applied, String reason, String message, String state) {
+  static final String APPLIED = "Applied";
+
+  static Verdict applied(String environment, FlagState resolved) {
+    String words = StateWords.of(resolved);
+    return new Verdict(true, APPLIED, environment + ": " + words + " (generation " + resolved.generation() + ")",
+        words);
+  }
+
+  static Verdict refused(String reason, String message, String stateStillInEffect) {
+    return new Verdict(false, reason, message, stateStillInEffect);
+  }
+}
