@@ -52,9 +52,12 @@ class SlackEndpointTest {
 
   @Test
   void theEventsServiceExposesTheEventsPortOnly() {
-    for (String values : new String[] {Values.DEFAULTS, Values.NON_DEFAULT}) {
-      Manifests manifests = Chart.render(values);
-      String name = values == Values.DEFAULTS ? ENDPOINT : Values.NON_DEFAULT_ENDPOINT;
+    Map<String, String> endpointByValues = Map.of(
+        Values.DEFAULTS, ENDPOINT,
+        Values.NON_DEFAULT, Values.NON_DEFAULT_ENDPOINT);
+    for (Map.Entry<String, String> entry : endpointByValues.entrySet()) {
+      Manifests manifests = Chart.render(entry.getKey());
+      String name = entry.getValue();
 
       Service service = manifests.get(Service.class, name);
       assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
