@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,7 +38,8 @@ import java.util.concurrent.Executors;
  */
 public final class SlackApiStub implements AutoCloseable {
   /** One request the stub received. */
-  public record Call(String method, Map<String, String> headers, Map<String, String> form, String body) {
+  public record Call(String method, Map<String, String> headers, Map<String, String> form, String body,
+      Instant receivedAt) {
     /** The Authorization header, e.g. {@code Bearer xoxb-...}, or {@code null}. */
     public String authorization() {
       return headers.get("authorization");
@@ -155,7 +157,7 @@ public final class SlackApiStub implements AutoCloseable {
           headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
       String contentType = headers.getOrDefault("content-type", "");
       Map<String, String> form = contentType.startsWith("application/x-www-form-urlencoded") ? parseForm(body) : Map.of();
-      calls.add(new Call(method, Map.copyOf(headers), form, body));
+      calls.add(new Call(method, Map.copyOf(headers), form, body, Instant.now()));
 
       Reply reply = next(method);
       if (!reply.delay().isZero()) {
