@@ -90,12 +90,4 @@ class AdmissionConformanceTest {
     assertThat(ADMISSION.rules()).isNotEmpty().allSatisfy(rule ->
         assertThat(messages).as("invalid manifests expecting: %s", rule.message()).anyMatch(m -> m.contains(rule.message())));
   }
-
-  @Test
-  void defaultsAreAppliedBeforeValidationAsTheApiServerDoes() {
-    Document flag = Manifests.read(INVALID.resolve("requires-itself.yaml")).get(0);
-
-    assertThat(flag.node().path("spec").has("defaultEnabled")).isFalse();
-    assertThat(ADMISSION.withDefaults(flag.node()).at("/spec/defaultEnabled").asBoolean(true)).isFalse();
-  }
 }

@@ -8,6 +8,11 @@ import dev.cel.common.types.CelType;
 import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.common.types.CelTypeProvider;
+import dev.cel.common.types.StructType;
+import com.google.common.collect.ImmutableCollection;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.extensions.CelExtensions;
@@ -21,10 +26,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code x-kubernetes-validations} rules of a CRD schema, compiled with CEL as the API server compiles
- * them ({@code self} typed from the schema: objects as maps, {@code number} as double, {@code integer} as
- * int; standard macros and the strings extension) and evaluated at every node of an object that carries
- * rules, with {@code self} bound to that node.
+ * The {@code x-kubernetes-validations} rules of a CRD schema, type-checked as the API server checks them
+ * ({@code self} typed from the schema: an object as a struct of its properties, a map as a map, {@code number}
+ * as double, {@code integer} as int; standard macros and the strings extension) and evaluated at every node of
+ * an object that carries rules, with {@code self} bound to that node (objects handed over as maps).
  */
 final class CelValidations {
   /** One rule where the schema declares it. */
@@ -63,8 +68,10 @@ final class CelValidations {
         RuleSite site = new RuleSite(path, schema, rule.path("rule").asText(), rule.path("message").asText(null));
         validations.sites.add(site);
         try {
+          SchemaTypes types = new SchemaTypes();
+          compile(site.rule(), types.declare(schema, path), types);
           validations.rulesByNode.computeIfAbsent(schema, s -> new ArrayList<>())
-              .add(new Compiled(site, RUNTIME.createProgram(compile(site.rule(), celType(schema)))));
+              .add(new Compiled(site, RUNTIME.createProgram(compile(site.rule(), celType(schema), null))));
         } catch (IllegalArgumentException | CelEvaluationException e) {
           problems.add(path + ": " + site.rule() + ": " + e.getMessage());
         }
@@ -123,8 +130,17 @@ final class CelValidations {
     }
   }
 
-  private static CelAbstractSyntaxTree compile(String rule, CelType selfType) {
-    CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
+  /**
+   * Compiles a rule with {@code self} of {@code selfType}. With {@code types}, objects are declared as the API
+   * server declares them (a struct per object schema, so an unknown field or a type mismatch does not compile);
+   * without, as maps, which is what the values handed to the runtime are.
+   */
+  private static CelAbstractSyntaxTree compile(String rule, CelType selfType, CelTypeProvider types) {
+    dev.cel.compiler.CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder();
+    if (types != null) {
+      builder.setTypeProvider(types);
+    }
+    CelCompiler compiler = builder
         .setOptions(OPTIONS)
         .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
         .addLibraries(CelExtensions.strings())
@@ -140,6 +156,46 @@ final class CelValidations {
       return result.getAst();
     } catch (dev.cel.common.CelValidationException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** The API server's declarations: an object with properties is a struct type of its own. */
+  private static final class SchemaTypes implements CelTypeProvider {
+    private final Map<String, CelType> types = new LinkedHashMap<>();
+
+    CelType declare(JsonNode schema, String path) {
+      switch (schema.path("type").asText("")) {
+        case "array":
+          return ListType.create(schema.path("items").isObject() ? declare(schema.get("items"), path + ".@items") : SimpleType.DYN);
+        case "object":
+          JsonNode additional = schema.path("additionalProperties");
+          if (additional.isObject()) {
+            return MapType.create(SimpleType.STRING, declare(additional, path + ".@values"));
+          }
+          if (!schema.has("properties")) {
+            return MapType.create(SimpleType.STRING, SimpleType.DYN);
+          }
+          String name = "object" + (path.isEmpty() ? "" : "." + path.replace("[*]", ".@values"));
+          Map<String, CelType> fields = new LinkedHashMap<>();
+          schema.get("properties").fields().forEachRemaining(p ->
+              fields.put(p.getKey(), declare(p.getValue(), path + "." + p.getKey())));
+          StructType struct = StructType.create(name, ImmutableSet.copyOf(fields.keySet()),
+              field -> java.util.Optional.ofNullable(fields.get(field)));
+          types.put(name, struct);
+          return struct;
+        default:
+          return celType(schema);
+      }
+    }
+
+    @Override
+    public ImmutableCollection<CelType> types() {
+      return ImmutableList.copyOf(types.values());
+    }
+
+    @Override
+    public java.util.Optional<CelType> findType(String typeName) {
+      return java.util.Optional.ofNullable(types.get(typeName));
     }
   }
 
