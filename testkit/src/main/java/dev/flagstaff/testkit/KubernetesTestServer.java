@@ -2,6 +2,8 @@ package dev.flagstaff.testkit;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -32,6 +34,9 @@ import java.util.Queue;
  * }
  * }</pre>
  *
+ * <p>Beyond CRUD, it answers SelfSubjectRulesReviews with "everything allowed", so that JOSDK's leader election can
+ * start against it.
+ *
  * <p>What it does not do (see DEPENDENCIES.md): server-side apply (415), OpenAPI schema or CEL validation, the
  * 1 MiB object size limit, and deleting keys set to {@code null} by a merge patch. kubectl cannot talk to it.
  */
@@ -48,6 +53,7 @@ public final class KubernetesTestServer implements AutoCloseable {
     server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
         new KubernetesMixedDispatcher(responses), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
+    answerRulesReviewsAsAdmin();
     client = newClient();
   }
 
@@ -94,6 +100,21 @@ public final class KubernetesTestServer implements AutoCloseable {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     return this;
+  }
+
+  /**
+   * The mock has no RBAC; a SelfSubjectRulesReview (which JOSDK's leader election sends to check it may use Leases)
+   * is answered with "everything allowed".
+   */
+  private void answerRulesReviewsAsAdmin() {
+    SelfSubjectRulesReview allowed = new SelfSubjectRulesReviewBuilder()
+        .withNewStatus()
+        .withIncomplete(false)
+        .addNewResourceRule().withApiGroups("*").withResources("*").withVerbs("*").endResourceRule()
+        .endStatus()
+        .build();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, allowed).always();
   }
 
   private void installCrd() {

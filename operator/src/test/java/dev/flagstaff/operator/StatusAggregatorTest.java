@@ -1,0 +1,73 @@
+package dev.flagstaff.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
+import dev.flagstaff.flags.FlagState;
+import dev.flagstaff.flags.Strategy;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusAggregatorTest {
+  private static final Instant T1 = Instant.parse("2026-01-01T10:00:00Z");
+  private static final Instant T2 = Instant.parse("2026-01-01T11:00:00Z");
+
+  private static FeatureFlag flag(long generation, FeatureFlagStatus status) {
+    FeatureFlag flag = new FeatureFlag();
+    flag.setMetadata(new ObjectMetaBuilder().withName("f").withNamespace("ns").withGeneration(generation).build());
+    flag.setStatus(status);
+    return flag;
+  }
+
+  private static StatusAggregator at(Instant now) {
+    return new StatusAggregator("production", Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenAConditionFlips() {
+    FeatureFlagStatus first = at(T1).desired(flag(1, null), "k",
+        Verdict.applied("production", FlagState.on(1)));
+    assertThat(first.getConditions()).allSatisfy(c -> assertThat(c.getLastTransitionTime()).isEqualTo(T1.toString()));
+
+    // generation 2, still applied: messages and observedGeneration change, no condition flips
+    FeatureFlagStatus second = at(T2).desired(flag(2, first), "k",
+        Verdict.applied("production", FlagState.of(true, 25.0, Strategy.ACTORS, List.of(), 2)));
+    assertThat(second.getObservedGeneration()).isEqualTo(2L);
+    assertThat(second.getState()).isEqualTo("25% of actors");
+    assertThat(Conditions.find(second.getConditions(), "Ready").get().getMessage())
+        .isEqualTo("production: 25% of actors (generation 2)");
+    assertThat(second.getConditions()).allSatisfy(c -> {
+      assertThat(c.getLastTransitionTime()).isEqualTo(T1.toString());
+      assertThat(c.getObservedGeneration()).isEqualTo(2L);
+    });
+
+    // refused: Ready and Stalled flip, Reconciling stays False
+    FeatureFlagStatus third = at(T2).desired(flag(3, second), "k",
+        Verdict.refused(FlagEvents.INVALID_SPEC, "spec is missing", second.getState()));
+    assertThat(Conditions.find(third.getConditions(), "Ready").get().getLastTransitionTime()).isEqualTo(T2.toString());
+    assertThat(Conditions.find(third.getConditions(), "Stalled").get().getLastTransitionTime())
+        .isEqualTo(T2.toString());
+    assertThat(Conditions.find(third.getConditions(), "Reconciling").get().getLastTransitionTime())
+        .isEqualTo(T1.toString());
+    assertThat(third.getState()).as("what is still in the ConfigMap").isEqualTo("25% of actors");
+  }
+
+  @Test
+  void anUnchangedStatusIsNotPatched() {
+    FeatureFlagStatus status = at(T1).desired(flag(1, null), "k", Verdict.applied("production", FlagState.off(1)));
+    FeatureFlag current = flag(1, status);
+    FeatureFlagStatus again = at(T2).desired(current, "k", Verdict.applied("production", FlagState.off(1)));
+    assertThat(StatusAggregator.patchOrNull(current, again)).isNull();
+
+    FeatureFlag patch = StatusAggregator.patchOrNull(flag(1, null), again);
+    assertThat(patch.getMetadata().getName()).isEqualTo("f");
+    assertThat(patch.getMetadata().getNamespace()).isEqualTo("ns");
+    assertThat(patch.getSpec()).isNull();
+    assertThat(patch.getStatus()).isEqualTo(again);
+  }
+}
