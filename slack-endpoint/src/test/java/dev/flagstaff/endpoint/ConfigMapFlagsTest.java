@@ -1,0 +1,124 @@
+package dev.flagstaff.endpoint;
+
+import static dev.flagstaff.endpoint.EndpointFixture.FLAG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstaff.testkit.KubernetesTestServer;
+import dev.flagstaff.testkit.SlackRequests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Flags watched on the Fabric8 mock API server: writes apply at once, a deletion or a corrupt value keeps the last good. */
+class ConfigMapFlagsTest {
+  static final String NS = "flags";
+  KubernetesTestServer kubernetes;
+  KubernetesClient client;
+  EndpointFixture fx;
+
+  @BeforeEach
+  void startKubernetes() {
+    kubernetes = KubernetesTestServer.start(NS);
+    client = kubernetes.client();
+  }
+
+  @AfterEach
+  void stop() {
+    if (fx != null) {
+      fx.close();
+    }
+    kubernetes.close();
+  }
+
+  private void writeFlags(Map<String, String> data) {
+    ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName("feature-flags").withNamespace(NS)
+        .endMetadata().withData(data).build();
+    client.configMaps().inNamespace(NS).resource(configMap).createOr(existing -> existing.update());
+  }
+
+  private EndpointFixture startEndpoint() {
+    fx = EndpointFixture.startWithClient(client, Map.of("FLAGSTAFF_NAMESPACE", NS));
+    return fx;
+  }
+
+  private JsonNode decision(String actor) {
+    return fx.management("/flags/" + FLAG + "?actor=" + actor);
+  }
+
+  @Test
+  void aChangeOnTheApiServerFlipsTheDecisionAndTheHomeTab() {
+    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    startEndpoint();
+    await().until(() -> decision("U1").get("enabled").asBoolean());
+
+    fx.requests.send(SlackRequests.appHomeOpened("EvK1", "T1", "U1", "home", null));
+    await().until(() -> fx.slack.calls("views.publish").size() == 1);
+
+    writeFlags(Map.of(FLAG, "{\"enabled\":false,\"generation\":2}"));
+    await().until(() -> !decision("U1").get("enabled").asBoolean());
+    assertThat(decision("U1").get("reason").asText()).isEqualTo("disabled");
+
+    fx.requests.send(SlackRequests.appHomeOpened("EvK2", "T1", "U1", "home", null));
+    await().until(() -> fx.count("flagstaff.app.home", "outcome", "flag_off") == 1);
+    assertThat(fx.slack.calls("views.publish")).hasSize(1);
+
+    String version = client.configMaps().inNamespace(NS).withName("feature-flags").get().getMetadata().getResourceVersion();
+    JsonNode flags = fx.management("/flags");
+    assertThat(flags.get("version").asText()).isEqualTo(version);
+    assertThat(flags.get("source").asText()).isEqualTo("configmap flags/feature-flags");
+    assertThat(flags.get("readAt").asText()).isNotBlank();
+    assertThat(flags.get("flags").get(FLAG).get("state").asText()).isEqualTo("Disabled");
+  }
+
+  @Test
+  void deletedConfigMapKeepsTheLastGoodFlagsAndSaysSo() {
+    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    startEndpoint();
+    await().until(() -> decision("U1").get("enabled").asBoolean());
+
+    client.configMaps().inNamespace(NS).withName("feature-flags").delete();
+
+    await().until(() -> fx.management("/flags").get("stale").asBoolean());
+    assertThat(fx.management("/flags").get("note").asText()).contains("deleted");
+    assertThat(decision("U1").get("enabled").asBoolean()).isTrue();
+    assertThat(fx.endpoint.registry().get("flagstaff.flags.stale").gauge().value()).isEqualTo(1.0);
+
+    writeFlags(Map.of(FLAG, "{\"enabled\":false}"));
+    await().until(() -> !fx.management("/flags").get("stale").asBoolean());
+    assertThat(decision("U1").get("enabled").asBoolean()).isFalse();
+  }
+
+  @Test
+  void corruptValueKeepsThePreviousGoodValueOfThatKey() {
+    writeFlags(Map.of(FLAG, "{\"enabled\":true}", "other", "{\"enabled\":true}"));
+    startEndpoint();
+    await().until(() -> decision("U1").get("enabled").asBoolean());
+
+    writeFlags(Map.of(FLAG, "{\"enabled\":\"yes please\"}", "other", "{\"enabled\":false}"));
+
+    await().until(() -> !fx.management("/flags/other").get("enabled").asBoolean());
+    assertThat(decision("U1").get("enabled").asBoolean()).isTrue();
+    JsonNode flags = fx.management("/flags");
+    assertThat(flags.get("flags").get(FLAG).get("problem").asText()).contains("\"enabled\" must be true or false");
+    assertThat(flags.get("problems").get(FLAG).asText()).contains("invalid value");
+    assertThat(fx.count("flagstaff.flags.invalid")).isEqualTo(1);
+  }
+
+  @Test
+  void missingConfigMapAtStartIsReadyWithEveryFlagOff() {
+    startEndpoint();
+    assertThat(fx.get("/readyz").statusCode()).isEqualTo(200);
+    JsonNode flags = fx.management("/flags");
+    assertThat(flags.get("note").asText()).contains("not found");
+    assertThat(decision("U1").get("reason").asText()).isEqualTo("unknown_flag");
+
+    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    await().until(() -> decision("U1").get("enabled").asBoolean());
+  }
+}
