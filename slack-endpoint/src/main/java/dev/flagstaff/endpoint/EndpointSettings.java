@@ -89,8 +89,8 @@ public final class EndpointSettings {
         throw new IllegalArgumentException();
       }
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL
-          + ", got '" + value + "'");
+      // The value is not echoed: a token pasted into the wrong variable must not reach the logs.
+      throw new ConfigException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL);
     }
     return url;
   }
