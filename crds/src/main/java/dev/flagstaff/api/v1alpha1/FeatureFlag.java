@@ -1,5 +1,6 @@
 package dev.flagstaff.api.v1alpha1;
 
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -16,6 +17,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("featureflags")
 @Singular("featureflag")
 @ShortNames("ff")
+@ValidationRule(
+    value = "!has(self.spec) || has(self.spec.key) || self.metadata.name.matches('" + FeatureFlagSpec.KEY_PATTERN + "')",
+    message = "without spec.key the flag key is metadata.name, which must then be lower case letters, digits, _ and -: "
+        + "set spec.key or rename the resource")
 public class FeatureFlag extends CustomResource<FeatureFlagSpec, FeatureFlagStatus> implements Namespaced {
   public static final String GROUP = "flagstaff.dev";
   public static final String VERSION = "v1alpha1";

@@ -33,6 +33,7 @@ public class FeatureFlagSpec {
 
   @JsonPropertyDescription("The milestone in which the flag was introduced, e.g. 16.11.")
   @Pattern("^[0-9]+\\.[0-9]+$")
+  @Size(max = 16)
   private String milestone;
 
   @JsonPropertyDescription("The state in an environment that the resource does not mention.")

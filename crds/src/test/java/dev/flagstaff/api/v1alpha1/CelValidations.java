@@ -60,7 +60,8 @@ final class CelValidations {
    * @throws IllegalArgumentException listing every rule that does not compile (the API server would refuse
    *     the CRD)
    */
-  static CelValidations compile(JsonNode openApiV3Schema) {
+  static CelValidations compile(JsonNode crdSchema) {
+    JsonNode openApiV3Schema = withRootMetadata(crdSchema);
     CelValidations validations = new CelValidations(openApiV3Schema);
     List<String> problems = new ArrayList<>();
     forEachSchemaNode(openApiV3Schema, "", (path, schema) -> {
@@ -81,6 +82,20 @@ final class CelValidations {
       throw new IllegalArgumentException("CEL rules that do not compile:\n" + String.join("\n", problems));
     }
     return validations;
+  }
+
+  /**
+   * Rules at the root of a custom resource see {@code self.metadata.name} and {@code self.metadata.generateName}
+   * (and nothing else of metadata), as on the API server.
+   */
+  private static JsonNode withRootMetadata(JsonNode schema) {
+    com.fasterxml.jackson.databind.node.ObjectNode root = schema.deepCopy();
+    com.fasterxml.jackson.databind.node.ObjectNode properties = root.with("properties");
+    com.fasterxml.jackson.databind.node.ObjectNode metadata = properties.putObject("metadata");
+    metadata.put("type", "object");
+    metadata.with("properties").putObject("name").put("type", "string").put("maxLength", 253);
+    metadata.with("properties").putObject("generateName").put("type", "string").put("maxLength", 253);
+    return root;
   }
 
   List<RuleSite> sites() {
