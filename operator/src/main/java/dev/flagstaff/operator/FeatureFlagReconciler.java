@@ -159,7 +159,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   public ErrorStatusUpdateControl<FeatureFlag> updateErrorStatus(FeatureFlag flag, Context<FeatureFlag> context,
       Exception e) {
     metrics.reconciled(Outcome.ERROR);
-    int attempt = context.getRetryInfo().map(info -> info.getAttemptCount()).orElse(1);
+    int attempt = context.getRetryInfo().map(info -> info.getAttemptCount() + 1).orElse(1);
     LOG.warn("reconcile of FeatureFlag {}/{} failed (attempt {}), will retry with backoff: {}",
         flag.getMetadata().getNamespace(), flag.getMetadata().getName(), attempt, e.getMessage());
     return ErrorStatusUpdateControl.defaultErrorProcessing();

@@ -82,6 +82,9 @@ public final class FlagstaffOperator implements AutoCloseable {
   /**
    * Opens the management port, then starts the operator; returns once its informers are synced (with leader
    * election, a standby replica is started and ready, and begins reconciling when it becomes the leader).
+   *
+   * @throws RuntimeException when the operator cannot start (API server unreachable, CRD not installed, no
+   *     permission); everything started is stopped again
    */
   public void start() {
     try {
@@ -94,7 +97,12 @@ public final class FlagstaffOperator implements AutoCloseable {
         settings.watchesAllNamespaces() ? "all namespaces" : "namespaces " + settings.namespaces(),
         settings.configMapName(), settings.leaderElection() ? ", leader election on Lease "
             + settings.leaderElectionNamespace() + "/" + settings.leaseName() : "");
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   /** The management port actually bound (FLAGSTAFF_MANAGEMENT_PORT=0 picks a free one). */

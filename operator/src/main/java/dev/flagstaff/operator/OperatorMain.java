@@ -4,6 +4,8 @@ import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -12,6 +14,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class OperatorMain {
   static final int CONFIG_ERROR = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 
   private OperatorMain() {}
 
@@ -34,6 +37,19 @@ public final class OperatorMain {
       operator.close();
       client.close();
     }, "flagstaff-shutdown"));
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      LOG.error("flagstaff-operator could not start: {}", rootMessage(e), e);
+      System.exit(1);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return e == root ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.MockServerExpectation;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
@@ -94,6 +95,14 @@ public final class KubernetesTestServer implements AutoCloseable {
   /** The server's URL, e.g. {@code http://127.0.0.1:41234/}: what {@code KUBERNETES_MASTER} would be set to. */
   public String url() {
     return client.getConfiguration().getMasterUrl();
+  }
+
+  /**
+   * Scripted answers that take precedence over the CRUD store for a request's exact method and path, e.g. to make
+   * the next two patches of a ConfigMap fail: {@code expect().patch().withPath(path).andReturn(500, "").times(2)}.
+   */
+  public MockServerExpectation expect() {
+    return server.expect();
   }
 
   public KubernetesTestServer createNamespace(String name) {
