@@ -177,6 +177,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
           + owner.getMetadata().getName() + ", which claimed it first; ConfigMap " + settings.configMapName()
           + " keeps that one's value", null);
     }
+    ownership.remindRivals(flag);
     return null;
   }
 

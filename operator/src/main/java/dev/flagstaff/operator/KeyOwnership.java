@@ -46,6 +46,22 @@ final class KeyOwnership {
   }
 
   /**
+   * {@code owner} has just claimed its key: reconcile the other claimants that do not yet know they are refused (a
+   * rival created in the same instant may have been reconciled before the owner was in the cache).
+   */
+  void remindRivals(FeatureFlag owner) {
+    claimants(owner.getMetadata().getNamespace(), owner.flagKey(), null).stream()
+        .filter(other -> !sameResource(other, owner) && !other.isMarkedForDeletion() && !knowsItIsRefused(other))
+        .forEach(other -> reconcile.accept(ResourceID.fromResource(other)));
+  }
+
+  private static boolean knowsItIsRefused(FeatureFlag flag) {
+    return flag.getStatus() != null && Conditions.find(flag.getStatus().getConditions(), Conditions.STALLED)
+        .filter(c -> "True".equals(c.getStatus()) && FlagEvents.KEY_CONFLICT.equals(c.getReason()))
+        .isPresent();
+  }
+
+  /**
    * {@code flag} no longer claims {@code key} (deleted, or its key changed): the other claimants still alive, oldest
    * first. The caller removes the key when there are none; otherwise they are reconciled so the next one takes over.
    */

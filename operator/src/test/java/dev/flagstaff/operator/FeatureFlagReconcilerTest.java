@@ -173,6 +173,18 @@ class FeatureFlagReconcilerTest {
   }
 
   @Test
+  void claimsMadeInTheSameInstantEndWithTheFirstOneOwningTheKey() {
+    k8s.create(flag("aaa-racer", "race_key", Map.of("production", on())));
+    k8s.create(flag("bbb-racer", "race_key", Map.of("production", off())));
+
+    await().until(() -> k8s.condition(NAMESPACE, "bbb-racer", "Stalled")
+        .filter(c -> "True".equals(c.getStatus()) && "KeyConflict".equals(c.getReason())).isPresent());
+    await().until(() -> "{\"enabled\":true,\"generation\":1}".equals(k8s.data(NAMESPACE).get("race_key")));
+    await().until(() -> k8s.condition(NAMESPACE, "aaa-racer", "Ready")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+  }
+
+  @Test
   void anUnusableResourceIsStalledWithOneWarningUntilFixed() {
     FeatureFlag broken = flag("broken", "broken_flag", Map.of("production", percent(10, Strategy.ACTORS)));
     broken.getSpec().setActorType("none");
