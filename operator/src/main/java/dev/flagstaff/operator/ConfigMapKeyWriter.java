@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class ConfigMapKeyWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigMapKeyWriter.class);
   private static final int UNPROCESSABLE = 422;
+  /** Within this many bytes of the limit, the capacity check reads the ConfigMap instead of trusting the cache. */
+  private static final long NEAR_LIMIT = 64 * 1024;
 
   private final KubernetesClient client;
   private final String name;
@@ -56,14 +58,23 @@ final class ConfigMapKeyWriter {
    */
   Optional<String> capacityProblem(String namespace, String key, String value) {
     Optional<ConfigMap> current = cache.apply(namespace);
-    long used = current.map(ConfigMapSize::of).orElse(0L);
-    long after = used - current.map(cm -> ConfigMapSize.entry(cm, key)).orElse(0L) + ConfigMapSize.entry(key, value);
-    if (after <= ConfigMapSize.LIMIT) {
+    if (sizeAfter(current, key, value) <= ConfigMapSize.LIMIT - NEAR_LIMIT) {
       return Optional.empty();
     }
+    // Near the limit the cache may lag behind other writes: look at the ConfigMap itself.
+    current = Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+    if (sizeAfter(current, key, value) <= ConfigMapSize.LIMIT) {
+      return Optional.empty();
+    }
+    long used = current.map(ConfigMapSize::of).orElse(0L);
     return Optional.of("ConfigMap " + name + " holds " + used + " of " + ConfigMapSize.LIMIT
         + " bytes; writing key '" + key + "' (" + ConfigMapSize.entry(key, value)
         + " bytes) would take it over the 1 MiB limit. Remove unused flags, or spread them over namespaces.");
+  }
+
+  private static long sizeAfter(Optional<ConfigMap> current, String key, String value) {
+    long used = current.map(ConfigMapSize::of).orElse(0L);
+    return used - current.map(cm -> ConfigMapSize.entry(cm, key)).orElse(0L) + ConfigMapSize.entry(key, value);
   }
 
   /**
