@@ -53,10 +53,8 @@ final class ConfigMapKeyWriter {
     return cache.apply(namespace).map(ConfigMapSize::of).orElse(0L);
   }
 
-  /**
-   * Why {@code key = value} cannot be written without taking the ConfigMap over its limit, or empty when it fits.
-   */
-  Optional<String> capacityProblem(String namespace, String key, String value) {
+  /** Why {@code key = value} would take the ConfigMap over its limit, or empty when it fits. */
+  private Optional<String> capacityProblem(String namespace, String key, String value) {
     Optional<ConfigMap> current = cache.apply(namespace);
     if (sizeAfter(current, key, value) <= ConfigMapSize.LIMIT - NEAR_LIMIT) {
       return Optional.empty();
@@ -81,11 +79,16 @@ final class ConfigMapKeyWriter {
    * Sets {@code key} to {@code value} unless the cache shows it already holds it.
    *
    * @return whether an API write was made
-   * @throws ConfigMapFullException when the API server refuses the write for size
+   * @throws ConfigMapFullException when the write would take the ConfigMap over 1 MiB (nothing is written), or the
+   *     API server refuses it for size
    */
   boolean put(String namespace, String key, String value) {
     if (currentValue(namespace, key).filter(value::equals).isPresent()) {
       return false;
+    }
+    Optional<String> full = capacityProblem(namespace, key, value);
+    if (full.isPresent()) {
+      throw new ConfigMapFullException(full.get());
     }
     try {
       if (cache.apply(namespace).isEmpty() && create(namespace, key, value)) {

@@ -106,25 +106,18 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     }
     String stateInEffect = previous != null && key.equals(previous.getKey()) ? previous.getState() : null;
 
-    // validate
+    // validate: schema rules and key ownership (capacity is checked by the write itself)
     Verdict verdict = refusal(flag, key, stateInEffect);
     boolean wrote = false;
     if (verdict == null) {
       // compute desired
       FlagState desired = FlagResolution.resolve(flag, settings.environment());
-      String value = FlagCodec.encode(desired);
-      // apply
-      verdict = Verdict.applied(settings.environment(), desired);
-      if (configMap.currentValue(namespace, key).filter(value::equals).isEmpty()) {
-        Optional<String> full = configMap.capacityProblem(namespace, key, value);
-        try {
-          if (full.isPresent()) {
-            throw new ConfigMapFullException(full.get());
-          }
-          wrote = configMap.put(namespace, key, value);
-        } catch (ConfigMapFullException e) {
-          verdict = Verdict.refused(FlagEvents.CONFIGMAP_FULL, e.getMessage(), stateInEffect);
-        }
+      // apply: one key, only when it differs, only when it fits
+      try {
+        wrote = configMap.put(namespace, key, FlagCodec.encode(desired));
+        verdict = Verdict.applied(settings.environment(), desired);
+      } catch (ConfigMapFullException e) {
+        verdict = Verdict.refused(FlagEvents.CONFIGMAP_FULL, e.getMessage(), stateInEffect);
       }
     }
 
