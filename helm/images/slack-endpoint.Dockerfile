@@ -10,7 +10,7 @@ COPY slack-endpoint/target/flagstaff-slack-endpoint.jar /app/flagstaff-slack-end
 
 # The chart mounts the root filesystem read-only and an emptyDir at /tmp (the JVM's only scratch space).
 # The heap follows the container's memory limit; an OutOfMemoryError restarts the pod instead of limping on.
-ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
 USER 10001:10001
 WORKDIR /app
 EXPOSE 8080 9090

@@ -130,19 +130,16 @@ prometheus.io/path: /metrics
 {{- define "flagstaff.operator.rules" -}}
 - apiGroups: ["flagstaff.dev"]
   resources: ["featureflags"]
-  verbs: ["get", "list", "watch", "patch", "update"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["flagstaff.dev"]
   resources: ["featureflags/status"]
-  verbs: ["patch", "update"]
-- apiGroups: ["flagstaff.dev"]
-  resources: ["featureflags/finalizers"]
-  verbs: ["update"]
+  verbs: ["patch"]
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create"]
 {{- end }}
 
 {{/* Both processes answer /healthz and /readyz on the management port. */}}

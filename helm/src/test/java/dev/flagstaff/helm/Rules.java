@@ -33,21 +33,18 @@ final class Rules {
       "flagstaff.dev/featureflags:list",
       "flagstaff.dev/featureflags:watch",
       "flagstaff.dev/featureflags:patch",
-      "flagstaff.dev/featureflags:update",
       "flagstaff.dev/featureflags/status:patch",
-      "flagstaff.dev/featureflags/status:update",
-      "flagstaff.dev/featureflags/finalizers:update",
       "/configmaps:get",
       "/configmaps:list",
       "/configmaps:watch",
       "/configmaps:create",
       "/configmaps:patch",
-      "/events:create",
-      "/events:patch");
+      "/events:create");
 
   /** The operator's leader election, in the release namespace only. */
   static final Set<String> LEADER_ELECTION = Set.of(
       "coordination.k8s.io/leases:get",
       "coordination.k8s.io/leases:create",
-      "coordination.k8s.io/leases:update");
+      "coordination.k8s.io/leases:update",
+      "coordination.k8s.io/leases:patch");
 }
