@@ -1,0 +1,91 @@
+package dev.flagstaff.demo;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * {@code ./flagstaff demo}: the seed's rollout on an embedded Kubernetes API (Fabric8's mock server in CRUD
+ * mode), with the real operator, the real Slack endpoint and a local stub of the Slack Web API, all in this
+ * process. {@code --watch DIR} keeps it running as a local GitOps loop over a folder of FeatureFlag files.
+ */
+public final class DemoMain {
+  private DemoMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path examples = Path.of("examples", "seed-rollout");
+    Path watch = null;
+    String environment = "production";
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--watch":
+          watch = Path.of(value(args, ++i, "--watch needs a folder"));
+          break;
+        case "--examples":
+          examples = Path.of(value(args, ++i, "--examples needs a folder"));
+          break;
+        case "--environment":
+          environment = value(args, ++i, "--environment needs a name");
+          break;
+        case "-h":
+        case "--help":
+          usage(System.out);
+          return;
+        default:
+          System.err.println("flagstaff demo: unknown option '" + args[i] + "'");
+          usage(System.err);
+          System.exit(2);
+      }
+    }
+    Path folder = watch != null ? watch : examples;
+    if (!Files.isDirectory(folder)) {
+      System.err.println("flagstaff demo: " + folder.toAbsolutePath() + " is not a folder");
+      System.exit(2);
+    }
+    quietLogs();
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (EmbeddedFlagstaff flagstaff = EmbeddedFlagstaff.start(environment, out)) {
+      if (watch != null) {
+        Runtime.getRuntime().addShutdownHook(new Thread(flagstaff::close));
+        new WatchLoop(flagstaff, watch, out).run();
+        return;
+      }
+      boolean passed = new SeedRollout(flagstaff, examples, out).run();
+      out.flush();
+      System.exit(passed ? 0 : 1);
+    }
+  }
+
+  /**
+   * The operator's and the endpoint's own JSON logs, and the mock server's request log, would drown the
+   * walkthrough: only errors are shown, unless FLAGSTAFF_LOG_LEVEL asks for more.
+   */
+  private static void quietLogs() {
+    java.util.logging.LogManager.getLogManager().reset();
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+    String level = System.getenv("FLAGSTAFF_LOG_LEVEL");
+    ch.qos.logback.classic.Level chosen = ch.qos.logback.classic.Level.toLevel(level, ch.qos.logback.classic.Level.ERROR);
+    ch.qos.logback.classic.LoggerContext context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    for (String name : new String[] {org.slf4j.Logger.ROOT_LOGGER_NAME, "dev.flagstaff", "io.fabric8", "io.javaoperatorsdk"}) {
+      context.getLogger(name).setLevel(chosen);
+    }
+  }
+
+  private static String value(String[] args, int i, String message) {
+    if (i >= args.length) {
+      System.err.println("flagstaff demo: " + message);
+      System.exit(2);
+    }
+    return args[i];
+  }
+
+  private static void usage(PrintStream out) {
+    out.println("usage: ./flagstaff demo [--examples DIR] [--environment NAME]");
+    out.println("       ./flagstaff demo --watch DIR");
+    out.println("  Walks the seed rollout (default examples/seed-rollout) for the environment NAME (default");
+    out.println("  production) and prints a summary table; exits 0 when every step behaved as expected.");
+    out.println("  --watch DIR keeps running and applies the FeatureFlag files in DIR as they change.");
+  }
+}

@@ -1,0 +1,238 @@
+package dev.flagstaff.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.endpoint.SlackEndpoint;
+import dev.flagstaff.operator.FlagstaffOperator;
+import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.KubernetesTestServer;
+import dev.flagstaff.testkit.SlackApiStub;
+import dev.flagstaff.testkit.SlackRequests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Everything the demo runs, in one process on loopback: an embedded Kubernetes API (Fabric8's mock server in
+ * CRUD mode, the FeatureFlag CRD installed), the operator for one environment, the Slack endpoint, and a stub
+ * of the Slack Web API. The operator and the endpoint are the real ones, built from their composition roots.
+ */
+final class EmbeddedFlagstaff implements AutoCloseable {
+  static final String NAMESPACE = "flagstaff-demo";
+  static final String CONFIGMAP = "feature-flags";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AtomicLong EVENT_IDS = new AtomicLong();
+
+  private final KubernetesTestServer kubernetes;
+  private final SlackApiStub slack;
+  private final FlagstaffOperator operator;
+  private final SlackEndpoint endpoint;
+  private final SlackRequests events;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private EmbeddedFlagstaff(KubernetesTestServer kubernetes, SlackApiStub slack, FlagstaffOperator operator,
+      SlackEndpoint endpoint, SlackRequests events) {
+    this.kubernetes = kubernetes;
+    this.slack = slack;
+    this.operator = operator;
+    this.endpoint = endpoint;
+    this.events = events;
+  }
+
+  static EmbeddedFlagstaff start(String environment, PrintStream out) {
+    KubernetesTestServer kubernetes = KubernetesTestServer.start(NAMESPACE);
+    SlackApiStub slack = SlackApiStub.start();
+    String signingSecret = UUID.randomUUID().toString();
+    FlagstaffOperator operator = null;
+    SlackEndpoint endpoint = null;
+    try {
+      operator = new FlagstaffOperator(new Config(Map.of(
+          "FLAGSTAFF_ENVIRONMENT", environment,
+          "FLAGSTAFF_NAMESPACES", NAMESPACE,
+          "FLAGSTAFF_CONFIGMAP", CONFIGMAP,
+          "FLAGSTAFF_MANAGEMENT_PORT", "0")), kubernetes.newClient());
+      operator.start();
+      endpoint = new SlackEndpoint(new Config(Map.of(
+          "SLACK_SIGNING_SECRET", signingSecret,
+          "SLACK_BOT_TOKEN", "xoxb-demo-token",
+          "SLACK_API_URL", slack.baseUrl(),
+          "FLAGSTAFF_NAMESPACE", NAMESPACE,
+          "FLAGSTAFF_CONFIGMAP", CONFIGMAP,
+          "FLAGSTAFF_ENVIRONMENT", environment,
+          "FLAGSTAFF_PORT", "0",
+          "FLAGSTAFF_MANAGEMENT_PORT", "0")), kubernetes.newClient());
+      endpoint.start();
+      EmbeddedFlagstaff flagstaff = new EmbeddedFlagstaff(kubernetes, slack, operator, endpoint,
+          SlackRequests.forPort(signingSecret, endpoint.port()));
+      int operatorManagement = operator.managementPort();
+      int endpointManagement = endpoint.managementPort();
+      flagstaff.await("the operator and the endpoint to be ready", Duration.ofSeconds(30),
+          () -> flagstaff.isReady(operatorManagement) && flagstaff.isReady(endpointManagement));
+      out.printf("Embedded Kubernetes API  %s (Fabric8 mock server, CRUD mode; FeatureFlag CRD installed)%n",
+          kubernetes.url());
+      out.printf("Operator                 environment=%s namespace=%s  http://127.0.0.1:%d/metrics%n",
+          environment, NAMESPACE, operator.managementPort());
+      out.printf("Slack endpoint           POST http://127.0.0.1:%d%s%n", endpoint.port(), SlackRequests.EVENTS_PATH);
+      out.printf("                         http://127.0.0.1:%d/flags  (QA: /flags/{key}?actor=ID)%n",
+          endpoint.managementPort());
+      out.printf("Slack Web API stub       %s%n", slack.baseUrl());
+      return flagstaff;
+    } catch (RuntimeException e) {
+      if (endpoint != null) endpoint.close();
+      if (operator != null) operator.close();
+      slack.close();
+      kubernetes.close();
+      throw e;
+    }
+  }
+
+  KubernetesClient client() {
+    return kubernetes.client();
+  }
+
+  String namespace() {
+    return NAMESPACE;
+  }
+
+  /** The value of {@code key} in the flags ConfigMap, or {@code null} when absent. */
+  String configMapEntry(String key) {
+    ConfigMap configMap = client().configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP).get();
+    return configMap == null || configMap.getData() == null ? null : configMap.getData().get(key);
+  }
+
+  void delete(String name) {
+    client().resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(name).delete();
+  }
+
+  void awaitGone(String name, Duration timeout) {
+    await(name + " to be deleted (its finalizer removes the ConfigMap key)", timeout,
+        () -> client().resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(name).get() == null);
+  }
+
+  /** Waits until the operator's status describes the current generation. */
+  FeatureFlag awaitReconciled(String name, Duration timeout) {
+    FeatureFlag[] seen = new FeatureFlag[1];
+    await("the operator to reconcile " + name, timeout, () -> {
+      FeatureFlag flag = client().resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(name).get();
+      seen[0] = flag;
+      return flag != null && flag.getStatus() != null
+          && flag.getMetadata().getGeneration().equals(flag.getStatus().getObservedGeneration());
+    });
+    return seen[0];
+  }
+
+  /**
+   * Polls the endpoint's QA route {@code /flags/{key}} until its decision is {@code on}; returns the time since
+   * {@code sinceNanos}, or {@code null} when it did not flip within {@code timeout}.
+   */
+  Duration awaitDecision(String key, boolean on, long sinceNanos, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (decision(key) == on) {
+        return Duration.ofNanos(System.nanoTime() - sinceNanos);
+      }
+      pause(5);
+    }
+    return null;
+  }
+
+  /** The endpoint's decision for {@code key}, as QA would ask: GET /flags/{key}. */
+  boolean decision(String key) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + endpoint.managementPort() + "/flags/" + key)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      JsonNode body = JSON.readTree(response.body());
+      return body.path("enabled").asBoolean(false);
+    } catch (IOException e) {
+      throw new IllegalStateException("the endpoint's /flags/" + key + " did not answer: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Sends {@code count} signed {@code app_home_opened} events (distinct event ids and users), waits until the
+   * endpoint's worker has handled every one, and returns how many led to a {@code views.publish} at the stub.
+   */
+  int sendAppHomeOpened(int count) {
+    int publishedBefore = slack.calls("views.publish").size();
+    double handledBefore = handled(null);
+    double publishingBefore = handled("publish");
+    for (int i = 0; i < count; i++) {
+      long n = EVENT_IDS.incrementAndGet();
+      HttpResponse<String> response = events.send(
+          SlackRequests.appHomeOpened("EvDEMO" + n, "TDEMO", "UDEMO" + n, "home", null));
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("the endpoint answered " + response.statusCode() + ": " + response.body());
+      }
+    }
+    await("the endpoint's worker to handle " + count + " events", Duration.ofSeconds(30),
+        () -> handled(null) - handledBefore >= count);
+    // The worker decides, then calls views.publish: wait for every call it decided to make to reach the stub.
+    int publishing = (int) (handled("publish") - publishingBefore);
+    await(publishing + " views.publish calls to reach the Slack stub", Duration.ofSeconds(30),
+        () -> slack.calls("views.publish").size() - publishedBefore >= publishing);
+    return slack.calls("views.publish").size() - publishedBefore;
+  }
+
+  /** app_home_opened events the worker has finished deciding on, with this outcome or (null) any outcome. */
+  private double handled(String outcome) {
+    return endpoint.registry().find("flagstaff.app.home").counters().stream()
+        .filter(c -> outcome == null || outcome.equals(c.getId().getTag("outcome")))
+        .mapToDouble(Counter::count).sum();
+  }
+
+  private boolean isReady(int managementPort) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/readyz")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out after " + timeout.toSeconds() + "s waiting for " + what);
+      }
+      pause(10);
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    endpoint.close();
+    operator.close();
+    slack.close();
+    kubernetes.close();
+  }
+}
