@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>strategy actors → on iff an actor is given and its {@link ActorBucket} is inside the percentage;</li>
  *   <li>strategy random → on with probability percentage/100, drawn on each call.</li>
  * </ol>
- * Takes no lock and allocates nothing.
+ * Takes no lock and allocates nothing, except once per flag state: its first percentage-of-actors evaluation
+ * remembers the key's share of the bucket hash ({@link FlagState#keyRegister}).
  */
 public final class FlagEvaluator {
   private FlagEvaluator() {}
@@ -37,7 +38,7 @@ public final class FlagEvaluator {
       if (actor == null || actor.isEmpty()) {
         return Decision.NO_ACTOR;
       }
-      return ActorBucket.inPercentage(key, actor, state.percentage())
+      return ActorBucket.inPercentage(state.keyRegister(key), actor, state.percentage())
           ? Decision.ACTOR_IN_PERCENTAGE
           : Decision.ACTOR_OUTSIDE_PERCENTAGE;
     }

@@ -15,6 +15,11 @@ public final class FlagState {
   private final List<String> actors;
   private final Set<String> actorSet;
   private final long generation;
+  /**
+   * The key this state was last bucketed under and its {@link ActorBucket#keyRegister}, computed on first use like
+   * {@link String#hashCode}. A racing reader sees either null or a complete, immutable pair.
+   */
+  private KeyRegister keyRegister;
 
   private FlagState(boolean enabled, double percentage, Strategy strategy, List<String> actors, long generation) {
     if (!Double.isNaN(percentage) && (percentage < 0 || percentage > 100)) {
@@ -66,6 +71,33 @@ public final class FlagState {
 
   /** The FeatureFlag's metadata.generation this state was resolved from (0 when unknown). */
   public long generation() { return generation; }
+
+  /**
+   * {@link ActorBucket#keyRegister} of {@code key}, remembered for the first key this state is evaluated under (a
+   * state lives under one key), so that a percentage-of-actors evaluation hashes only the actor. Allocates once,
+   * on first use; under any other key it computes and allocates nothing.
+   */
+  int keyRegister(String key) {
+    KeyRegister known = keyRegister;
+    if (known != null && known.key.equals(key)) {
+      return known.register;
+    }
+    int register = ActorBucket.keyRegister(key);
+    if (known == null) {
+      keyRegister = new KeyRegister(key, register);
+    }
+    return register;
+  }
+
+  private static final class KeyRegister {
+    final String key;
+    final int register;
+
+    KeyRegister(String key, int register) {
+      this.key = key;
+      this.register = register;
+    }
+  }
 
   @Override
   public boolean equals(Object o) {
