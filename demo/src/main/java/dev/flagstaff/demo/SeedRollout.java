@@ -163,7 +163,8 @@ final class SeedRollout {
     if (flag.getStatus() == null) {
       return "(no status)";
     }
-    return String.format("state=%s Ready=%s observedGeneration=%s", flag.getStatus().getState(), readiness(flag),
+    String state = flag.getStatus().getState() == null ? "(unresolved)" : flag.getStatus().getState();
+    return String.format("state=%s Ready=%s observedGeneration=%s", state, readiness(flag),
         flag.getStatus().getObservedGeneration());
   }
 
