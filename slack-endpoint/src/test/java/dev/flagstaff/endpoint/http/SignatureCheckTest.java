@@ -10,6 +10,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class SignatureCheckTest {
@@ -51,5 +57,41 @@ class SignatureCheckTest {
     assertThat(check.check("-5", "v0=00", new byte[0])).isEqualTo(Result.BAD_TIMESTAMP);
     assertThat(check.check("1e9", "v0=00", new byte[0])).isEqualTo(Result.BAD_TIMESTAMP);
     assertThat(check.check("99999999999999999999", "v0=00", new byte[0])).isEqualTo(Result.BAD_TIMESTAMP);
+  }
+
+  @Test
+  void agreesWithTheSlackSdkOnBodiesOfEveryShape() {
+    Random random = new Random(42);
+    for (int n = 0; n < 500; n++) {
+      StringBuilder body = new StringBuilder();
+      int length = random.nextInt(2048);
+      for (int i = 0; i < length; i++) {
+        // ASCII mostly, with Latin-1, BMP and supplementary characters among them
+        int kind = random.nextInt(10);
+        body.appendCodePoint(kind < 7 ? 32 + random.nextInt(95) : kind < 8 ? 0xa0 + random.nextInt(0x60)
+            : kind < 9 ? 0x400 + random.nextInt(0x2000) : 0x1f600 + random.nextInt(0x40));
+      }
+      long ts = NOW - random.nextInt(300);
+      assertThat(verify(ts, sign(ts, body.toString()), body.toString())).isEqualTo(Result.OK);
+      assertThat(verify(ts, sign(ts, body + "x"), body.toString())).isEqualTo(Result.BAD_SIGNATURE);
+    }
+  }
+
+  @Test
+  void oneCheckServesManyThreadsAtOnce() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Result>> results = new ArrayList<>();
+      for (int n = 0; n < 2_000; n++) {
+        String body = BODY + n;
+        boolean tampered = n % 3 == 0;
+        results.add(threads.submit(() -> verify(NOW, sign(NOW, tampered ? body + " " : body), body)));
+      }
+      for (int n = 0; n < results.size(); n++) {
+        assertThat(results.get(n).get()).isEqualTo(n % 3 == 0 ? Result.BAD_SIGNATURE : Result.OK);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 }
