@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -15,12 +16,16 @@ import java.util.regex.Pattern;
  */
 public final class EndpointMetrics {
   private static final Pattern TAG_SAFE = Pattern.compile("[a-z0-9_.]{1,64}");
+  /** Counters resolved once and reused on the request path; past this many, they are looked up each time. */
+  private static final int MAX_CACHED = 256;
 
   private final MeterRegistry registry;
   private final Counter duplicates;
   private final Counter flagsInvalid;
   private final Timer workerLatency;
   private final Map<Decision, Counter> appHomeDecisions = new EnumMap<>(Decision.class);
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> events = new ConcurrentHashMap<>();
 
   public EndpointMetrics(MeterRegistry registry, String appHomeFlag) {
     this.registry = registry;
@@ -54,13 +59,36 @@ public final class EndpointMetrics {
   }
 
   private void request(String outcome, int amount) {
-    Counter.builder("flagstaff.slack.requests").description("Requests to the Events API endpoint by outcome")
-        .tag("outcome", outcome).register(registry).increment(amount);
+    Counter counter = requests.get(outcome);
+    if (counter == null) {
+      counter = Counter.builder("flagstaff.slack.requests")
+          .description("Requests to the Events API endpoint by outcome").tag("outcome", outcome).register(registry);
+      cache(requests, outcome, counter);
+    }
+    counter.increment(amount);
   }
 
+  /** {@code type} comes from the (signed) request: the cache is keyed by it as received, and bounded. */
   public void event(String type, String outcome) {
-    Counter.builder("flagstaff.slack.events").description("Events received by type and outcome")
-        .tag("type", safe(type)).tag("outcome", outcome).register(registry).increment();
+    Map<String, Counter> byOutcome = events.get(type);
+    Counter counter = byOutcome == null ? null : byOutcome.get(outcome);
+    if (counter == null) {
+      counter = Counter.builder("flagstaff.slack.events").description("Events received by type and outcome")
+          .tag("type", safe(type)).tag("outcome", outcome).register(registry);
+      if (byOutcome == null && events.size() < MAX_CACHED) {
+        byOutcome = events.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+      }
+      if (byOutcome != null) {
+        cache(byOutcome, outcome, counter);
+      }
+    }
+    counter.increment();
+  }
+
+  private static void cache(Map<String, Counter> cache, String key, Counter counter) {
+    if (cache.size() < MAX_CACHED) {
+      cache.putIfAbsent(key, counter);
+    }
   }
 
   public void retry(String reason) {

@@ -1,0 +1,41 @@
+package dev.flagstaff.endpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class EndpointMetricsTest {
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final EndpointMetrics metrics = new EndpointMetrics(registry, "slack_events_app_home_opened");
+
+  double events(String type, String outcome) {
+    return registry.get("flagstaff.slack.events").tag("type", type).tag("outcome", outcome).counter().count();
+  }
+
+  @Test
+  void countsRequestsAndEventsThroughTheReusedCounters() {
+    for (int i = 0; i < 1_000; i++) {
+      metrics.request("ok");
+      metrics.event("app_home_opened", i % 10 == 0 ? "duplicate" : "queued");
+    }
+    metrics.request("bad_signature");
+    assertThat(registry.get("flagstaff.slack.requests").tag("outcome", "ok").counter().count()).isEqualTo(1_000);
+    assertThat(registry.get("flagstaff.slack.requests").tag("outcome", "bad_signature").counter().count())
+        .isEqualTo(1);
+    assertThat(events("app_home_opened", "queued")).isEqualTo(900);
+    assertThat(events("app_home_opened", "duplicate")).isEqualTo(100);
+  }
+
+  @Test
+  void manyDistinctEventTypesAreStillCountedPastTheCache() {
+    for (int i = 0; i < 1_000; i++) {
+      metrics.event("type_" + i, "ignored");
+      metrics.event("type_" + i, "ignored");
+    }
+    metrics.event("Not Safe!", "ignored");
+    assertThat(events("type_0", "ignored")).isEqualTo(2);
+    assertThat(events("type_999", "ignored")).isEqualTo(2);
+    assertThat(events("other", "ignored")).isEqualTo(1);
+  }
+}
