@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# P3 — the Slack endpoint under load, against Bolt for Java in the same run.
+#
+#   benchmarks/run-p3.sh            # builds, runs (about 25 minutes), writes benchmarks/results/p3-load.json
+#   P3_QUICK=1 benchmarks/run-p3.sh # a 2-minute smoke run of the same machinery (results not for quoting)
+#
+# Starts Flagstaff's endpoint jar and the Bolt peer jar as two JVMs with the same flags, on loopback, then runs
+# the open-loop driver (dev.flagstaff.bench.load.LoadDriver) against both, alternating between them. Flagstaff
+# reads its flags from a file with the App Home flag OFF: the worker evaluates the flag and publishes nothing,
+# so both servers do the acknowledgement path only (verify, parse, acknowledge). Everything stops by itself;
+# the servers are stopped on exit. P3_JFR=1 records a JFR file of Flagstaff's endpoint into benchmarks/results/.
+# Nothing is pinned: the driver shares the machine's cores with the two servers.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+RESULTS=$ROOT/benchmarks/results
+mkdir -p "$RESULTS"
+
+FLAGSTAFF_PORT_=${P3_FLAGSTAFF_PORT:-18080}
+MANAGEMENT_PORT_=${P3_MANAGEMENT_PORT:-19090}
+BOLT_PORT_=${P3_BOLT_PORT:-13000}
+SERVER_JVM=(-Xms512m -Xmx512m -Dfile.encoding=UTF-8)
+export SLACK_SIGNING_SECRET=p3-benchmark-signing-secret-0123456789
+
+if [[ "${P3_SKIP_BUILD:-}" != 1 ]]; then
+  mvn -B -q -Pbenchmarks -pl slack-endpoint,benchmarks/bolt-peer,benchmarks/drivers -am package -DskipTests
+fi
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo '{"slack_events_app_home_opened": {"enabled": false}}' > "$WORK/flags.json"
+
+JFR=()
+if [[ "${P3_JFR:-}" == 1 ]]; then
+  JFR=(-XX:StartFlightRecording=filename=$RESULTS/p3-flagstaff.jfr,settings=profile)
+fi
+
+SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ \
+  FLAGSTAFF_FLAGS_FILE=$WORK/flags.json FLAGSTAFF_BIND_ADDRESS=127.0.0.1 \
+  FLAGSTAFF_PORT=$FLAGSTAFF_PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ FLAGSTAFF_LOG_LEVEL=WARN \
+  java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/p3-flagstaff-gc.log \
+  -jar slack-endpoint/target/flagstaff-slack-endpoint.jar > "$WORK/flagstaff.log" 2>&1 &
+PIDS+=($!)
+PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/p3-bolt-gc.log \
+  -jar benchmarks/bolt-peer/target/bolt-peer.jar > "$WORK/bolt.log" 2>&1 &
+PIDS+=($!)
+
+for port in "$FLAGSTAFF_PORT_" "$BOLT_PORT_"; do
+  for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+    sleep 0.2
+  done
+done
+
+PATH_=/api/v4/integrations/slack/events
+if [[ "${P3_QUICK:-}" == 1 ]]; then
+  ARGS=(--rates 500,2000 --duration 5 --rounds 1 --warmup 5 --search 4000 --search-duration 5 --search-steps 1
+        --out "$RESULTS/p3-quick.json")
+else
+  ARGS=(--rates 500,1000,2000,4000 --duration 20 --rounds 3 --warmup 30 --warmup-rate 1000
+        --search 6000,8000,12000,16000,24000,32000 --search-duration 15 --search-steps 6
+        --out "$RESULTS/p3-load.json")
+fi
+
+java -Xms256m -Xmx256m -cp benchmarks/drivers/target/drivers.jar dev.flagstaff.bench.load.LoadDriver \
+  --target flagstaff=http://127.0.0.1:$FLAGSTAFF_PORT_$PATH_ \
+  --target bolt=http://127.0.0.1:$BOLT_PORT_$PATH_ \
+  --connections 64 --timeout-ms 3000 --p99-limit-ms 20 "${ARGS[@]}" "$@" | tee "$WORK/driver.txt"
+
+{
+  echo "# GC pauses (from -Xlog:gc), count and longest"
+  for s in flagstaff bolt; do
+    awk -v s=$s '/Pause/ { n++; v=$NF; sub("ms","",v); if (v+0>m) m=v+0 } END { printf "%s: %d pauses, longest %.1f ms\n", s, n, m }' "$RESULTS/p3-$s-gc.log"
+  done
+} | tee "$WORK/gc.txt"
+NAME=$([[ "${P3_QUICK:-}" == 1 ]] && echo p3-quick || echo p3-load)
+cat "$WORK/driver.txt" "$WORK/gc.txt" > "$RESULTS/$NAME.txt"
