@@ -6,12 +6,9 @@ import com.slack.api.methods.response.views.ViewsPublishResponse;
 import com.slack.api.model.view.View;
 import dev.flagstaff.endpoint.EndpointMetrics;
 import dev.flagstaff.runtime.Secret;
+import dev.flagstaff.runtime.SlackRetryPolicy;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -22,17 +19,13 @@ import org.slf4j.MDC;
  * The only caller of {@code views.publish}. Every response is checked ({@code isOk()}) and counted by result and
  * Slack error code. Publishing a Home view is idempotent, so transient failures are retried: HTTP 429 after its
  * {@code Retry-After}, 5xx, timeouts, refused connections and Slack's transient error codes after a bounded
- * exponential backoff with jitter. Retries are scheduled, never slept on a worker thread. The token is passed per
- * call and never logged.
+ * exponential backoff with jitter ({@link SlackRetryPolicy}, shared with the operator's announcements). Retries are
+ * scheduled, never slept on a worker thread. The token is passed per call and never logged.
  */
 public final class AppHomePublisher {
   private static final Logger LOG = LoggerFactory.getLogger(AppHomePublisher.class);
-  private static final Set<String> TRANSIENT_ERRORS =
-      Set.of("internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited");
-  private static final long BASE_BACKOFF_MILLIS = 250;
-  private static final long MAX_BACKOFF_MILLIS = 10_000;
   /** A longer Retry-After is not waited for: the user has long moved on. */
-  static final long MAX_RETRY_AFTER_SECONDS = 60;
+  static final long MAX_RETRY_AFTER_SECONDS = SlackRetryPolicy.MAX_RETRY_AFTER_SECONDS;
 
   private final Slack slack;
   private final Secret token;
@@ -72,7 +65,7 @@ public final class AppHomePublisher {
         return;
       }
       String error = response.getError();
-      if (TRANSIENT_ERRORS.contains(error)) {
+      if (SlackRetryPolicy.isTransient(error)) {
         retryOrGiveUp(eventId, userId, view, hash, attempt, error, backoff(attempt));
       } else {
         metrics.publish("failed", error);
@@ -81,21 +74,21 @@ public final class AppHomePublisher {
     } catch (SlackApiException e) {
       int status = e.getResponse() == null ? 0 : e.getResponse().code();
       if (status == 429) {
-        long after = retryAfterSeconds(e);
+        long after = SlackRetryPolicy.retryAfterSeconds(e.getResponse().header("Retry-After"));
         if (after > MAX_RETRY_AFTER_SECONDS) {
           metrics.publish("failed", "ratelimited");
           LOG.warn("views.publish for user {} rate limited for {} s: giving up", userId, after);
         } else {
           retryOrGiveUp(eventId, userId, view, hash, attempt, "ratelimited", TimeUnit.SECONDS.toMillis(after));
         }
-      } else if (status >= 500) {
-        retryOrGiveUp(eventId, userId, view, hash, attempt, "http_" + status, backoff(attempt));
+      } else if (SlackRetryPolicy.isTransientStatus(status)) {
+        retryOrGiveUp(eventId, userId, view, hash, attempt, SlackRetryPolicy.httpError(status), backoff(attempt));
       } else {
-        metrics.publish("failed", "http_" + status);
+        metrics.publish("failed", SlackRetryPolicy.httpError(status));
         LOG.warn("views.publish for user {} failed with HTTP {}", userId, status);
       }
     } catch (IOException e) {
-      retryOrGiveUp(eventId, userId, view, hash, attempt, ioError(e), backoff(attempt));
+      retryOrGiveUp(eventId, userId, view, hash, attempt, SlackRetryPolicy.ioError(e), backoff(attempt));
     } catch (RuntimeException e) {
       metrics.publish("failed", "client_error");
       LOG.warn("views.publish for user {} failed: {}", userId, e.getClass().getSimpleName());
@@ -118,31 +111,7 @@ public final class AppHomePublisher {
     }
   }
 
-  /** 250 ms, 500 ms, 1 s, ... up to 10 s, each ±20%. */
   static long backoff(int attempt) {
-    long base = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
-    return (long) (base * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-  }
-
-  private static long retryAfterSeconds(SlackApiException e) {
-    String header = e.getResponse().header("Retry-After");
-    if (header != null) {
-      try {
-        return Math.max(0, Long.parseLong(header.trim()));
-      } catch (NumberFormatException ignored) {
-        // an HTTP date or garbage: fall back to one second
-      }
-    }
-    return 1;
-  }
-
-  private static String ioError(IOException e) {
-    if (e instanceof ConnectException) {
-      return "connection_refused";
-    }
-    if (e instanceof InterruptedIOException) {
-      return "timeout";
-    }
-    return "io_error";
+    return SlackRetryPolicy.backoffMillis(attempt);
   }
 }
