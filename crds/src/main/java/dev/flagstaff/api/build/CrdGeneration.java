@@ -82,6 +82,10 @@ public final class CrdGeneration {
             "Whether the state is in the ConfigMap."),
         column("Reason", ".status.conditions[?(@.type==\"Ready\")].reason", "string", 1,
             "Why the flag is or is not ready."),
+        column("Phase", ".status.rollout.phase", "string", 0,
+            "The rollout's phase: Progressing, Paused, Completed, RolledBack or Failed."),
+        column("Effective", ".status.rollout.effectivePercentage", "number", 0,
+            "The percentage the rollout has put in effect."),
         column("Age", ".metadata.creationTimestamp", "date", 0, null))));
   }
 

@@ -16,6 +16,9 @@ import java.util.List;
 @ValidationRule(
     value = "!has(self.percentage) || has(self.strategy)",
     message = "a percentage needs a strategy: actors or random")
+@ValidationRule(
+    value = "!has(self.rollout) || (!has(self.percentage) && !has(self.strategy))",
+    message = "a rollout sets the percentage and strategy step by step: remove percentage and strategy from this environment")
 public class EnvironmentState {
   @JsonPropertyDescription("Whether the flag is on in this environment. false turns it off whatever else is set: the kill switch, the rollback.")
   @Required
@@ -38,6 +41,9 @@ public class EnvironmentState {
   @Size(max = 63)
   private String requires;
 
+  @JsonPropertyDescription("A progressive rollout: the operator moves the percentage step by step while enabled is true, gated by optional Prometheus checks; its progress is in status.rollout. Exclusive with percentage and strategy.")
+  private Rollout rollout;
+
   public Boolean getEnabled() { return enabled; }
   public void setEnabled(Boolean enabled) { this.enabled = enabled; }
   public Double getPercentage() { return percentage; }
@@ -48,4 +54,6 @@ public class EnvironmentState {
   public void setActors(List<String> actors) { this.actors = actors; }
   public String getRequires() { return requires; }
   public void setRequires(String requires) { this.requires = requires; }
+  public Rollout getRollout() { return rollout; }
+  public void setRollout(Rollout rollout) { this.rollout = rollout; }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 @ValidationRule(
     value = "!has(self.actorType) || self.actorType != 'none' || !has(self.environments) || "
         + "self.environments.all(e, (!has(self.environments[e].strategy) || self.environments[e].strategy != 'actors') "
-        + "&& (!has(self.environments[e].actors) || size(self.environments[e].actors) == 0))",
+        + "&& (!has(self.environments[e].actors) || size(self.environments[e].actors) == 0) "
+        + "&& (!has(self.environments[e].rollout) || self.environments[e].rollout.strategy != 'actors'))",
     message = "actorType none: the flag takes no actor, so no environment may use strategy actors or list actors")
 public class FeatureFlagSpec {
   public static final String KEY_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
@@ -64,6 +65,12 @@ public class FeatureFlagSpec {
       message = "an environment cannot be enabled while the environment it requires is disabled")
   private Map<String, EnvironmentState> environments;
 
+  @JsonPropertyDescription("How long the flag must be fully on in the verification environment (the operator's FLAGSTAFF_VERIFICATION_ENVIRONMENT, production by default) before it is ReadyForCleanup, e.g. 24h.")
+  @Default("24h")
+  @Pattern(Durations.PATTERN)
+  @Size(max = 32)
+  private String verification;
+
   public String getKey() { return key; }
   public void setKey(String key) { this.key = key; }
   public String getDescription() { return description; }
@@ -82,4 +89,6 @@ public class FeatureFlagSpec {
   public void setActorType(String actorType) { this.actorType = actorType; }
   public Map<String, EnvironmentState> getEnvironments() { return environments; }
   public void setEnvironments(Map<String, EnvironmentState> environments) { this.environments = environments; }
+  public String getVerification() { return verification; }
+  public void setVerification(String verification) { this.verification = verification; }
 }

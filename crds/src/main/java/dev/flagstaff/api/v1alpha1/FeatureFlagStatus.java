@@ -22,7 +22,13 @@ public class FeatureFlagStatus {
   @JsonPropertyDescription("The resolved state in words: Enabled, Disabled, 25% of actors, 10% of time, ...")
   private String state;
 
-  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled.")
+  @JsonPropertyDescription("The progress of the rollout of this environment, when it has one.")
+  private RolloutStatus rollout;
+
+  @JsonPropertyDescription("Since when (RFC 3339) the flag has been fully on, in the verification environment only.")
+  private String fullyOnSince;
+
+  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled; Rollout while a rollout exists; ReadyForCleanup in the verification environment.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() { return observedGeneration; }
@@ -33,6 +39,10 @@ public class FeatureFlagStatus {
   public void setKey(String key) { this.key = key; }
   public String getState() { return state; }
   public void setState(String state) { this.state = state; }
+  public RolloutStatus getRollout() { return rollout; }
+  public void setRollout(RolloutStatus rollout) { this.rollout = rollout; }
+  public String getFullyOnSince() { return fullyOnSince; }
+  public void setFullyOnSince(String fullyOnSince) { this.fullyOnSince = fullyOnSince; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
@@ -45,6 +55,8 @@ public class FeatureFlagStatus {
         && Objects.equals(environment, that.environment)
         && Objects.equals(key, that.key)
         && Objects.equals(state, that.state)
+        && Objects.equals(rollout, that.rollout)
+        && Objects.equals(fullyOnSince, that.fullyOnSince)
         && Objects.equals(conditions, that.conditions);
   }
 

@@ -29,6 +29,9 @@ public final class FeatureFlagValidation {
     if (key == null || key.length() > 200 || !KEY.matcher(key).matches()) {
       problems.add("key '" + key + "' must be lower case letters, digits, _ and - (at most 200 characters)");
     }
+    if (spec.getVerification() != null && !Durations.isValid(spec.getVerification())) {
+      problems.add("verification '" + spec.getVerification() + "' must be a duration like 24h");
+    }
     Map<String, EnvironmentState> environments = spec.getEnvironments();
     if (environments == null) {
       return problems;
@@ -50,7 +53,16 @@ public final class FeatureFlagValidation {
       if (percentage != null && env.getStrategy() == null) {
         problems.add(where + ": a percentage needs a strategy: actors or random");
       }
+      Rollout rollout = env.getRollout();
+      if (rollout != null) {
+        rolloutProblems(where + ".rollout", rollout, problems);
+        if (percentage != null || env.getStrategy() != null) {
+          problems.add(where + ": a rollout sets the percentage and strategy step by step: remove percentage and "
+              + "strategy from this environment");
+        }
+      }
       if (takesNoActor && (env.getStrategy() == Strategy.ACTORS
+          || (rollout != null && rollout.getStrategy() == Strategy.ACTORS)
           || (env.getActors() != null && !env.getActors().isEmpty()))) {
         problems.add(where + ": actorType none: the flag takes no actor, so it cannot use strategy actors or list actors");
       }
@@ -67,5 +79,60 @@ public final class FeatureFlagValidation {
       }
     });
     return problems;
+  }
+
+  private static void rolloutProblems(String where, Rollout rollout, List<String> problems) {
+    if (rollout.getStrategy() == null) {
+      problems.add(where + ".strategy is required: actors or random");
+    }
+    List<RolloutStep> steps = rollout.getSteps();
+    if (steps == null || steps.isEmpty() || steps.size() > 20) {
+      problems.add(where + ".steps must hold 1 to 20 steps");
+      return;
+    }
+    double before = 0;
+    for (int i = 0; i < steps.size(); i++) {
+      RolloutStep step = steps.get(i);
+      Double p = step == null ? null : step.getPercentage();
+      if (p == null || p.isNaN() || p < 0 || p > 100) {
+        problems.add(where + ".steps[" + i + "].percentage must be between 0 and 100");
+        return;
+      }
+      if (!Durations.isValid(step.getPause())) {
+        problems.add(where + ".steps[" + i + "].pause must be a duration like 30s, 10m or 1h");
+      }
+      if (p < before) {
+        problems.add(where + ": the steps of a rollout must not decrease in percentage");
+      }
+      before = p;
+    }
+    if (before != 100) {
+      problems.add(where + ": the last step of a rollout must reach 100 percent");
+    }
+    Analysis analysis = rollout.getAnalysis();
+    if (analysis == null) {
+      return;
+    }
+    if (analysis.getPrometheus() == null || !analysis.getPrometheus().matches("^https?://[^\\s]+$")) {
+      problems.add(where + ".analysis.prometheus must be an http(s) address");
+    }
+    if (analysis.getInterval() != null && !Durations.isValid(analysis.getInterval())) {
+      problems.add(where + ".analysis.interval must be a duration like 30s or 1m");
+    }
+    if (analysis.getFailureLimit() != null && analysis.getFailureLimit() < 1) {
+      problems.add(where + ".analysis.failureLimit must be at least 1");
+    }
+    List<AnalysisQuery> queries = analysis.getQueries();
+    if (queries == null || queries.isEmpty() || queries.size() > 10) {
+      problems.add(where + ".analysis.queries must hold 1 to 10 queries");
+      return;
+    }
+    for (AnalysisQuery query : queries) {
+      if (query == null || query.getQuery() == null || query.getQuery().isBlank()) {
+        problems.add(where + ".analysis.queries: every query needs a PromQL expression");
+      } else if (query.getMax() == null && query.getMin() == null) {
+        problems.add(where + ".analysis.queries[" + query.getName() + "]: an analysis query needs a max, a min or both");
+      }
+    }
   }
 }

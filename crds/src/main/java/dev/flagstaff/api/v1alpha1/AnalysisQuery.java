@@ -1,0 +1,48 @@
+package dev.flagstaff.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A PromQL query whose value must stay within bounds while the rollout progresses. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.max) || has(self.min)", message = "an analysis query needs a max, a min or both")
+public class AnalysisQuery {
+  @JsonPropertyDescription("A short name for the check, shown in status and Events, e.g. publish-error-ratio.")
+  @Required
+  @Pattern("^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$")
+  @Size(max = 63)
+  private String name;
+
+  @JsonPropertyDescription("The PromQL expression, evaluated as an instant query; its first sample (or scalar) is compared with max and min. A query with no data fails no check.")
+  @Required
+  @Size(min = 1, max = 4096)
+  private String query;
+
+  @JsonPropertyDescription("The check fails when the value is above max.")
+  private Double max;
+
+  @JsonPropertyDescription("The check fails when the value is below min.")
+  private Double min;
+
+  public AnalysisQuery() {}
+
+  public AnalysisQuery(String name, String query, Double max, Double min) {
+    this.name = name;
+    this.query = query;
+    this.max = max;
+    this.min = min;
+  }
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public String getQuery() { return query; }
+  public void setQuery(String query) { this.query = query; }
+  public Double getMax() { return max; }
+  public void setMax(Double max) { this.max = max; }
+  public Double getMin() { return min; }
+  public void setMin(Double min) { this.min = min; }
+}
