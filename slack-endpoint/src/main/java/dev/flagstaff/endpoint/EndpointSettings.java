@@ -3,6 +3,8 @@ package dev.flagstaff.endpoint;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.Secret;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +44,11 @@ public final class EndpointSettings {
   public final Duration dedupeWindow;
   public final Duration slackTimeout;
   public final int slackMaxAttempts;
+  /** Whether this pod reports the flags version it applied on a consumer Lease (never with a flags file). */
+  public final boolean reportPropagation;
+  /** This pod's name: POD_NAME, else the host name. */
+  public final String podName;
+  public final Duration consumerLeaseDuration;
 
   public EndpointSettings(Config config) {
     signingSecret = config.secret("SLACK_SIGNING_SECRET");
@@ -71,6 +78,24 @@ public final class EndpointSettings {
     dedupeWindow = positive(config, "FLAGSTAFF_DEDUPE_WINDOW", Duration.ofHours(1));
     slackTimeout = positive(config, "FLAGSTAFF_SLACK_TIMEOUT", Duration.ofSeconds(5));
     slackMaxAttempts = config.integer("FLAGSTAFF_SLACK_MAX_ATTEMPTS", 4, 1, 10);
+    reportPropagation = flagsFile == null && config.bool("FLAGSTAFF_REPORT_PROPAGATION", true);
+    podName = podName(config);
+    consumerLeaseDuration = config.duration("FLAGSTAFF_CONSUMER_LEASE_DURATION", Duration.ofSeconds(30));
+    if (consumerLeaseDuration.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new ConfigException("FLAGSTAFF_CONSUMER_LEASE_DURATION must be at least 3s (it is renewed every third)");
+    }
+  }
+
+  private static String podName(Config config) {
+    String pod = config.string("POD_NAME", config.string("HOSTNAME"));
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown-" + ProcessHandle.current().pid();
+    }
   }
 
   private static Duration positive(Config config, String name, Duration defaultValue) {

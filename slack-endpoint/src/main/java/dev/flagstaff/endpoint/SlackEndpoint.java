@@ -13,6 +13,7 @@ import dev.flagstaff.endpoint.flags.FlagsStore;
 import dev.flagstaff.endpoint.home.AppHomeHandler;
 import dev.flagstaff.endpoint.home.AppHomePublisher;
 import dev.flagstaff.endpoint.home.HomeTemplate;
+import dev.flagstaff.endpoint.propagation.ConsumerLease;
 import dev.flagstaff.endpoint.http.EventsHandler;
 import dev.flagstaff.endpoint.http.EventsServer;
 import dev.flagstaff.endpoint.http.SignatureCheck;
@@ -48,6 +49,8 @@ public final class SlackEndpoint implements AutoCloseable {
   private final Slack slack;
   private final EventsServer events;
   private final FlagsEndpoints flagsEndpoints;
+  /** {@code null} when propagation is not reported (flags file, or FLAGSTAFF_REPORT_PROPAGATION=false). */
+  private final ConsumerLease consumerLease;
   private ManagementServer management;
 
   /**
@@ -72,6 +75,13 @@ public final class SlackEndpoint implements AutoCloseable {
         ? new FileFlagsSource(settings.flagsFile, flags, FILE_POLL)
         : new ConfigMapFlagsSource(client, settings.namespace, settings.configMap, flags);
     flagsEndpoints = new FlagsEndpoints(flags, source.describe(), clock);
+    consumerLease = settings.reportPropagation
+        ? new ConsumerLease(client, namespace(client), settings.configMap, settings.podName,
+            settings.consumerLeaseDuration, clock, registry)
+        : null;
+    if (consumerLease != null) {
+      flags.onSwap(consumerLease::applied);
+    }
 
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(settings.slackApiUrl);
@@ -98,6 +108,10 @@ public final class SlackEndpoint implements AutoCloseable {
         EndpointSettings.MAX_BODY_BYTES, signatures, deduplicator, worker, appHome::handle, metrics));
   }
 
+  private String namespace(KubernetesClient client) {
+    return settings.namespace != null ? settings.namespace : client.getNamespace();
+  }
+
   /** Starts reading flags, the management port and the Events API port. */
   public SlackEndpoint start() {
     try {
@@ -107,6 +121,9 @@ public final class SlackEndpoint implements AutoCloseable {
     }
     flagsEndpoints.register(management);
     management.start();
+    if (consumerLease != null) {
+      consumerLease.start();
+    }
     source.start();
     try {
       events.start();
@@ -147,6 +164,9 @@ public final class SlackEndpoint implements AutoCloseable {
     worker.drain(drain.toMillis());
     retries.shutdownNow();
     source.close();
+    if (consumerLease != null) {
+      consumerLease.close();
+    }
     if (management != null) {
       management.close();
     }

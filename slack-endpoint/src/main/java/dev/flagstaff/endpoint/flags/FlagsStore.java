@@ -11,8 +11,11 @@ import io.micrometer.core.instrument.Gauge;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -29,6 +32,7 @@ public final class FlagsStore {
   private final EndpointMetrics metrics;
   private final Clock clock;
   private volatile FlagsSnapshot current = FlagsSnapshot.NOT_LOADED;
+  private final List<Consumer<FlagsSnapshot>> listeners = new CopyOnWriteArrayList<>();
 
   public FlagsStore(EndpointMetrics metrics, Clock clock) {
     this.metrics = metrics;
@@ -49,6 +53,14 @@ public final class FlagsStore {
 
   public FlagsSnapshot snapshot() {
     return current;
+  }
+
+  /**
+   * Calls {@code listener} with every snapshot right after it is swapped in, on the writer's thread: it must be quick
+   * and must not throw (the propagation report hands the work to its own thread).
+   */
+  public void onSwap(Consumer<FlagsSnapshot> listener) {
+    listeners.add(listener);
   }
 
   public boolean ready() {
@@ -129,6 +141,9 @@ public final class FlagsStore {
   private void swap(FlagsSnapshot next) {
     FlagsSnapshot previous = current;
     current = next;
+    for (Consumer<FlagsSnapshot> listener : listeners) {
+      listener.accept(next);
+    }
     if (!Objects.equals(previous.version(), next.version()) || previous.stale() != next.stale()) {
       LOG.info("flags {}: version {}, {} flag(s)", next.stale() ? "stale" : "loaded", next.version(),
           next.flags().size());
