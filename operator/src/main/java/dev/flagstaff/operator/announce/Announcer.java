@@ -1,0 +1,76 @@
+package dev.flagstaff.operator.announce;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import dev.flagstaff.runtime.Config;
+import dev.flagstaff.runtime.ConfigException;
+import dev.flagstaff.runtime.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells a flag's owners about its effective changes. {@link #announce} returns at once, whatever Slack does: the
+ * reconciler never waits for it, and a failure to announce never fails a reconcile.
+ */
+public interface Announcer extends AutoCloseable {
+  String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
+
+  /** Announces nothing: the operator without a Slack bot token. */
+  Announcer NOOP = new Announcer() {
+    @Override
+    public void announce(Announcement announcement) {}
+
+    @Override
+    public String toString() {
+      return "Announcer.NOOP";
+    }
+  };
+
+  /** Queues {@code announcement} for its channel and returns at once. */
+  void announce(Announcement announcement);
+
+  /** Sends what is queued for a short while, then stops. */
+  @Override
+  default void close() {}
+
+  /**
+   * {@link #NOOP} when {@code SLACK_BOT_TOKEN} is unset (said once at INFO), else a {@link SlackAnnouncer} posting
+   * through {@code SLACK_API_URL} (default {@value #DEFAULT_SLACK_API_URL}) with its default limits.
+   *
+   * @throws ConfigException when SLACK_API_URL is not an http(s) URL (the value is not echoed)
+   */
+  static Announcer fromConfig(Config config, MeterRegistry registry) {
+    Secret token = config.secret("SLACK_BOT_TOKEN");
+    if (token == null || token.reveal().isBlank()) {
+      LoggerFactory.getLogger(Announcer.class)
+          .info("announcements are off: SLACK_BOT_TOKEN is not set");
+      return NOOP;
+    }
+    String url = apiUrl(config.string("SLACK_API_URL", DEFAULT_SLACK_API_URL));
+    SlackConfig slackConfig = new SlackConfig();
+    slackConfig.setMethodsEndpointUrlPrefix(url);
+    slackConfig.setStatsEnabled(false);
+    slackConfig.setHttpClientReadTimeoutMillis(SlackAnnouncer.CALL_TIMEOUT_MILLIS);
+    slackConfig.setHttpClientWriteTimeoutMillis(SlackAnnouncer.CALL_TIMEOUT_MILLIS);
+    slackConfig.setHttpClientCallTimeoutMillis(SlackAnnouncer.CALL_TIMEOUT_MILLIS);
+    Logger log = LoggerFactory.getLogger(Announcer.class);
+    log.info("announcements are on: effective changes are posted to each flag's owners.slackChannel");
+    return new SlackAnnouncer(Slack.getInstance(slackConfig), token, registry);
+  }
+
+  private static String apiUrl(String value) {
+    String url = value.endsWith("/") ? value : value + "/";
+    try {
+      URI uri = URI.create(url);
+      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      // The value is not echoed: a token pasted into the wrong variable must not reach the logs.
+      throw new ConfigException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL);
+    }
+    return url;
+  }
+}
