@@ -140,6 +140,9 @@ prometheus.io/path: /metrics
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["list", "watch"]
 {{- end }}
 
 {{/* Both processes answer /healthz and /readyz on the management port. */}}

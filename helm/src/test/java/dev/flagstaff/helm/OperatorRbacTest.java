@@ -79,9 +79,10 @@ class OperatorRbacTest {
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(Rules.grants(lease.getRules())).isEqualTo(Rules.LEADER_ELECTION);
     assertBoundToOperator(manifests.get(RoleBinding.class, LEADER_ELECTION), NAMESPACE, "Role", LEADER_ELECTION);
-    // Leases are never granted cluster-wide, even when the operator watches every namespace.
+    // Cluster-wide, Leases may only be read (the consumers' reports), never written.
     manifests.ofType(ClusterRole.class).forEach(cr ->
-        assertThat(Rules.grants(cr.getRules())).noneMatch(g -> g.contains("leases")));
+        assertThat(Rules.grants(cr.getRules())).filteredOn(g -> g.contains("leases"))
+            .containsExactlyInAnyOrder("coordination.k8s.io/leases:list", "coordination.k8s.io/leases:watch"));
     Deployment deployment = manifests.get(Deployment.class, OPERATOR);
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
     assertThat(deployment.getSpec().getStrategy()).isNull();

@@ -39,7 +39,9 @@ final class Rules {
       "/configmaps:watch",
       "/configmaps:create",
       "/configmaps:patch",
-      "/events:create");
+      "/events:create",
+      "coordination.k8s.io/leases:list",
+      "coordination.k8s.io/leases:watch");
 
   /** The operator's leader election, in the release namespace only. */
   static final Set<String> LEADER_ELECTION = Set.of(

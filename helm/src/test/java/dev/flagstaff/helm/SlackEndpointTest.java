@@ -25,13 +25,20 @@ import org.junit.jupiter.api.Test;
 class SlackEndpointTest {
 
   @Test
-  void itMayOnlyGetListAndWatchTheOneFlagsConfigMap() {
+  void itMayOnlyReadTheOneFlagsConfigMapAndKeepItsConsumerLeases() {
     Manifests manifests = Chart.render(Values.DEFAULTS);
 
     Role role = manifests.get(Role.class, ENDPOINT);
     assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(Rules.grants(role.getRules())).containsExactlyInAnyOrder(
-        "/configmaps[feature-flags]:get", "/configmaps[feature-flags]:list", "/configmaps[feature-flags]:watch");
+        "/configmaps[feature-flags]:get", "/configmaps[feature-flags]:list", "/configmaps[feature-flags]:watch",
+        "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:create", "coordination.k8s.io/leases:update",
+        "coordination.k8s.io/leases:patch", "coordination.k8s.io/leases:delete");
+    assertThat(env(manifests, ENDPOINT)).containsEntry("FLAGSTAFF_REPORT_PROPAGATION", "true");
+    assertThat(pod(manifests, ENDPOINT).getContainers().get(0).getEnv())
+        .filteredOn(e -> "POD_NAME".equals(e.getName()))
+        .singleElement().satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+            .isEqualTo("metadata.name"));
     RoleBinding binding = manifests.get(RoleBinding.class, ENDPOINT);
     assertThat(binding.getRoleRef().getName()).isEqualTo(ENDPOINT);
     assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
@@ -41,12 +48,21 @@ class SlackEndpointTest {
   }
 
   @Test
+  void withoutPropagationReportsItMayNotTouchLeases() {
+    Manifests manifests = Chart.render(Values.defaultsWith("endpoint: {reportPropagation: false}"));
+
+    Role role = manifests.get(Role.class, ENDPOINT);
+    assertThat(Rules.grants(role.getRules())).noneMatch(g -> g.contains("leases"));
+    assertThat(env(manifests, ENDPOINT)).containsEntry("FLAGSTAFF_REPORT_PROPAGATION", "false");
+  }
+
+  @Test
   void theConfigMapItMayReadIsTheOneItIsToldToRead() {
     Manifests manifests = Chart.render(Values.NON_DEFAULT);
 
     Role role = manifests.get(Role.class, Values.NON_DEFAULT_ENDPOINT);
-    assertThat(role.getRules()).singleElement().satisfies(rule ->
-        assertThat(rule.getResourceNames()).containsExactly("flags-prod"));
+    assertThat(role.getRules()).filteredOn(rule -> rule.getResources().contains("configmaps")).singleElement()
+        .satisfies(rule -> assertThat(rule.getResourceNames()).containsExactly("flags-prod"));
     assertThat(env(manifests, Values.NON_DEFAULT_ENDPOINT)).containsEntry("FLAGSTAFF_CONFIGMAP", "flags-prod");
   }
 
