@@ -22,6 +22,7 @@ final class Values {
         image: {repository: registry.example/flagstaff/operator, tag: "1.2.3", pullPolicy: Always}
         logLevel: DEBUG
         podAnnotations: {team: integrations}
+        announcements: {enabled: true}
       endpoint:
         replicas: 3
         actor: team
