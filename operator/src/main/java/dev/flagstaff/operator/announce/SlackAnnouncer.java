@@ -116,6 +116,9 @@ public final class SlackAnnouncer implements Announcer {
 
   @Override
   public void announce(Announcement announcement) {
+    if (announcement == null) {
+      return;
+    }
     if (!announcement.hasChannel()) {
       count("skipped", "no_channel");
       LOG.debug("not announcing {} in {}: the flag names no owners.slackChannel", announcement.key(),
@@ -169,7 +172,13 @@ public final class SlackAnnouncer implements Announcer {
       while (!stopped && (!closing || !queue.isEmpty())) {
         Announcement next = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
         if (next != null) {
-          deliver(next);
+          try {
+            deliver(next);
+          } catch (RuntimeException e) {
+            // A defect must not end the sender: count it, keep serving the queue.
+            count("failed", "internal");
+            LOG.error("announcing {} in {} failed: {}", next.key(), next.environment(), e.getClass().getName());
+          }
         }
       }
     } catch (InterruptedException e) {
