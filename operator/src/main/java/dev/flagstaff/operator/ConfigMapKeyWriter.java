@@ -83,19 +83,32 @@ final class ConfigMapKeyWriter {
    *     API server refuses it for size
    */
   boolean put(String namespace, String key, String value) {
+    return write(namespace, key, value) != null;
+  }
+
+  /**
+   * {@link #put}, telling which version of the ConfigMap holds the value: what consumers must have read to serve it.
+   *
+   * @return the ConfigMap's resourceVersion returned by the write, or {@code null} when the cache showed the key
+   *     already holding {@code value} and nothing was written
+   * @throws ConfigMapFullException as {@link #put}
+   */
+  String write(String namespace, String key, String value) {
     if (currentValue(namespace, key).filter(value::equals).isPresent()) {
-      return false;
+      return null;
     }
     Optional<String> full = capacityProblem(namespace, key, value);
     if (full.isPresent()) {
       throw new ConfigMapFullException(full.get());
     }
     try {
-      if (cache.apply(namespace).isEmpty() && create(namespace, key, value)) {
-        return true;
+      if (cache.apply(namespace).isEmpty()) {
+        String created = create(namespace, key, value);
+        if (created != null) {
+          return created;
+        }
       }
-      mergePatch(namespace, key, value);
-      return true;
+      return mergePatch(namespace, key, value);
     } catch (KubernetesClientException e) {
       if (e.getCode() == UNPROCESSABLE && isTooLong(e)) {
         throw new ConfigMapFullException("the API server refused key '" + key + "': ConfigMap " + name
@@ -131,7 +144,8 @@ final class ConfigMapKeyWriter {
     }
   }
 
-  private boolean create(String namespace, String key, String value) {
+  /** @return the created ConfigMap's resourceVersion, or {@code null} when it exists already */
+  private String create(String namespace, String key, String value) {
     ConfigMap configMap = new ConfigMapBuilder()
         .withNewMetadata()
         .withName(name)
@@ -141,36 +155,45 @@ final class ConfigMapKeyWriter {
         .withData(Map.of(key, value))
         .build();
     try {
-      client.configMaps().inNamespace(namespace).resource(configMap).create();
+      ConfigMap created = client.configMaps().inNamespace(namespace).resource(configMap).create();
       metrics.configMapWritten();
       LOG.info("created ConfigMap {}/{} with key {}", namespace, name, key);
-      return true;
+      return created.getMetadata().getResourceVersion();
     } catch (KubernetesClientException e) {
       if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
-        return false; // created meanwhile by another reconcile: patch it instead
+        return null; // created meanwhile by another reconcile: patch it instead
       }
       throw e;
     }
   }
 
-  private void mergePatch(String namespace, String key, String value) {
+  /** @return the patched ConfigMap's resourceVersion */
+  private String mergePatch(String namespace, String key, String value) {
     ObjectNode patch = JsonNodeFactory.instance.objectNode();
     patch.putObject("data").put(key, value);
+    ConfigMap patched;
     try {
-      client.configMaps().inNamespace(namespace).withName(name)
+      patched = client.configMaps().inNamespace(namespace).withName(name)
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         throw e;
       }
       // deleted since the cache saw it
-      if (!create(namespace, key, value)) {
+      String created = create(namespace, key, value);
+      if (created == null) {
         throw e;
       }
-      return;
+      return created;
     }
     metrics.configMapWritten();
     LOG.debug("set key {} in ConfigMap {}/{}", key, namespace, name);
+    return patched.getMetadata().getResourceVersion();
+  }
+
+  /** The resourceVersion of the ConfigMap as the cache last saw it, or {@code null} when it has not seen one. */
+  String cachedVersion(String namespace) {
+    return cache.apply(namespace).map(cm -> cm.getMetadata().getResourceVersion()).orElse(null);
   }
 
   private static boolean isTooLong(KubernetesClientException e) {
