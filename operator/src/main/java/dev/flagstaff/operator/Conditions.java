@@ -13,6 +13,12 @@ final class Conditions {
   static final String READY = "Ready";
   static final String RECONCILING = "Reconciling";
   static final String STALLED = "Stalled";
+  /** While the environment has a rollout: True while it progresses or once completed, else False with why. */
+  static final String ROLLOUT = "Rollout";
+  /** In the verification environment, once fully on: True when the verification term has passed. */
+  static final String READY_FOR_CLEANUP = "ReadyForCleanup";
+  static final String VERIFICATION_COMPLETE = "VerificationComplete";
+  static final String VERIFYING = "Verifying";
 
   private Conditions() {}
 

@@ -1,11 +1,15 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.api.v1alpha1.Analysis;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.api.v1alpha1.FeatureFlagValidation;
-import dev.flagstaff.api.v1alpha1.FlagResolution;
+import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.flags.FlagCodec;
-import dev.flagstaff.flags.FlagState;
+import dev.flagstaff.operator.announce.Announcement;
+import dev.flagstaff.operator.announce.Announcer;
+import dev.flagstaff.operator.rollout.AnalysisResult;
+import dev.flagstaff.operator.rollout.RolloutEngine;
 import dev.flagstaff.operator.ConfigMapKeyWriter.ConfigMapFullException;
 import dev.flagstaff.operator.OperatorMetrics.Outcome;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -27,6 +31,9 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * FeatureFlag → its key in the environment's ConfigMap. Reads top to bottom: observe, validate (schema rules, key
  * ownership, capacity), compute the desired value, apply it (one key, only when it differs), then the status.
  * A resource that cannot be applied is Stalled with a Warning Event and is not retried until it changes; an API
- * error is thrown so that JOSDK retries with backoff. No periodic resync: nothing happens while nothing changes.
+ * error is thrown so that JOSDK retries with backoff. No periodic resync: nothing happens while nothing changes,
+ * except timed work (a rollout's next step or analysis, the verification term), which wakes by rescheduling at the
+ * moment it is due on the injected clock.
  */
 @ControllerConfiguration(
     name = FeatureFlagReconciler.NAME,
@@ -51,31 +60,46 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   public static final String FINALIZER = "flagstaff.dev/configmap-key";
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFlagReconciler.class);
+  /** A scheduled wake-up is never further out than this: the next reconcile recomputes from the status anyway. */
+  static final Duration MAX_WAKE = Duration.ofMinutes(5);
 
   private final OperatorSettings settings;
   private final KubernetesClient client;
   private final OperatorMetrics metrics;
   private final FlagEvents events;
   private final StatusAggregator statuses;
+  private final Clock clock;
+  private final Function<Analysis, AnalysisResult> analyst;
+  private final Announcer announcer;
   private ConfigMapKeyWriter configMap;
   private KeyOwnership ownership;
+  private IndexerResourceCache<FeatureFlag> flags;
+  private SimpleInboundEventSource<FeatureFlag> handOver;
 
+  /**
+   * @param clock the operator's only source of time: rollout steps, analysis intervals, the verification term
+   * @param analyst runs a rollout's Prometheus checks
+   */
   FeatureFlagReconciler(OperatorSettings settings, KubernetesClient client, OperatorMetrics metrics,
-      FlagEvents events, StatusAggregator statuses) {
+      FlagEvents events, StatusAggregator statuses, Clock clock, Function<Analysis, AnalysisResult> analyst,
+      Announcer announcer) {
     this.settings = settings;
     this.client = client;
     this.metrics = metrics;
     this.events = events;
     this.statuses = statuses;
+    this.clock = clock;
+    this.analyst = analyst;
+    this.announcer = announcer;
   }
 
   @Override
   public List<EventSource<?, FeatureFlag>> prepareEventSources(EventSourceContext<FeatureFlag> context) {
-    IndexerResourceCache<FeatureFlag> flags = context.getPrimaryCache();
+    flags = context.getPrimaryCache();
     flags.addIndexer(KeyOwnership.INDEX, KeyOwnership::indexKeys);
     metrics.watchFlags(flags::list);
 
-    SimpleInboundEventSource<FeatureFlag> handOver = new SimpleInboundEventSource<>("key-handover");
+    handOver = new SimpleInboundEventSource<>("key-handover");
     ownership = new KeyOwnership(flags, handOver::propagateEvent);
 
     String name = settings.configMapName();
@@ -109,24 +133,62 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     // validate: schema rules and key ownership (capacity is checked by the write itself)
     Verdict verdict = refusal(flag, key, stateInEffect);
     boolean wrote = false;
+    Instant now = clock.instant();
+    RolloutEngine.Decision rollout = null;
+    RolloutStatus rolloutStatus = previous == null ? null : previous.getRollout();
+    VerificationTerm verification = null;
     if (verdict == null) {
-      // compute desired
-      FlagState desired = FlagResolution.resolve(flag, settings.environment());
+      // compute desired: the entry as written, or the step its rollout has reached
+      DesiredState desired = DesiredState.of(flag, settings.environment(), now, analyst);
+      rollout = desired.rollout();
       // apply: one key, only when it differs, only when it fits
       try {
-        wrote = configMap.put(namespace, key, FlagCodec.encode(desired));
-        verdict = Verdict.applied(settings.environment(), desired);
+        wrote = configMap.put(namespace, key, FlagCodec.encode(desired.state()));
+        boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());
+        verdict = Verdict.applied(settings.environment(), desired.state(),
+            rolledBack ? Verdict.ROLLED_BACK : Verdict.APPLIED);
+        rolloutStatus = rollout == null ? null : rollout.status();
+        if (settings.servesVerificationEnvironment()) {
+          verification = VerificationTerm.of(settings.environment(), DesiredState.fullyOn(desired.state()),
+              previous == null ? null : previous.getFullyOnSince(), flag.getSpec().getVerification(), now);
+        }
       } catch (ConfigMapFullException e) {
         verdict = Verdict.refused(FlagEvents.CONFIGMAP_FULL, e.getMessage(), stateInEffect);
+        rollout = null;
       }
+    }
+    if (verification == null && settings.servesVerificationEnvironment() && previous != null
+        && previous.getFullyOnSince() != null && !verdict.applied()) {
+      // refused: the state in effect has not changed, nor has how long it has been fully on
+      verification = VerificationTerm.of(settings.environment(), true, previous.getFullyOnSince(),
+          flag.getSpec() == null ? null : flag.getSpec().getVerification(), now);
     }
 
     // status
-    FeatureFlagStatus desiredStatus = statuses.desired(flag, key, verdict);
-    announce(flag, previous, verdict);
+    FeatureFlagStatus desiredStatus = statuses.desired(flag, key, verdict, rolloutStatus, verification);
+    announce(flag, previous, verdict, rollout, verification);
     metrics.reconciled(outcome(verdict, wrote));
     FeatureFlag patch = StatusAggregator.patchOrNull(flag, desiredStatus);
-    return patch == null ? UpdateControl.noUpdate() : UpdateControl.patchStatus(patch);
+    UpdateControl<FeatureFlag> control = patch == null ? UpdateControl.noUpdate() : UpdateControl.patchStatus(patch);
+    Duration wake = earliest(rollout == null ? null : rollout.requeueAfter(),
+        verification == null ? null : verification.wakeAfter());
+    return wake == null ? control : control.rescheduleAfter(wake);
+  }
+
+  /**
+   * Reconciles every FeatureFlag now, as if its timer had fired: for tests that move an injected clock, and for
+   * anyone who wants timed work looked at again at once.
+   */
+  void wakeAll() {
+    if (flags != null && handOver != null) {
+      flags.list().forEach(flag -> handOver.propagateEvent(ResourceID.fromResource(flag)));
+    }
+  }
+
+  /** The earlier of two delays (either may be null), never later than {@link #MAX_WAKE}. */
+  private static Duration earliest(Duration a, Duration b) {
+    Duration wake = a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
+    return wake == null ? null : wake.compareTo(MAX_WAKE) > 0 ? MAX_WAKE : wake;
   }
 
   @Override
@@ -145,6 +207,9 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       throw e;
     }
     metrics.reconciled(Outcome.DELETED);
+    FeatureFlagStatus status = flag.getStatus();
+    String before = status == null ? null : status.getState();
+    announcer.announce(Announcement.of(flag, settings.environment(), before, null, Announcement.Why.DELETED, null));
     return DeleteControl.defaultDelete();
   }
 
@@ -185,14 +250,40 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     }
   }
 
-  /** Events and logs, only for what is new: a state change, or a refusal not already reported. */
-  private void announce(FeatureFlag flag, FeatureFlagStatus previous, Verdict verdict) {
+  /**
+   * Events, logs and announcements, only for what is new: a state change (with the rollout's reason for it), a
+   * rollout's transitions, the verification term reached, or a refusal not already reported.
+   */
+  private void announce(FeatureFlag flag, FeatureFlagStatus previous, Verdict verdict, RolloutEngine.Decision rollout,
+      VerificationTerm verification) {
     String name = flag.getMetadata().getNamespace() + "/" + flag.getMetadata().getName();
+    String environment = settings.environment();
     if (verdict.applied()) {
       String before = previous == null ? null : previous.getState();
+      List<RolloutEngine.Transition> transitions = rollout == null ? List.of() : rollout.transitions();
+      for (RolloutEngine.Transition t : transitions) {
+        LOG.info("FeatureFlag {} rollout in {}: {}", name, environment, t.why());
+        switch (t.change()) {
+          case ROLLED_BACK: events.warning(flag, FlagEvents.ROLLED_BACK, environment + ": "
+              + rollout.status().getMessage()); break;
+          case ANALYSIS_UNAVAILABLE: events.warning(flag, FlagEvents.ANALYSIS_UNAVAILABLE, environment + ": "
+              + t.why()); break;
+          case FAILED: events.warning(flag, FlagEvents.ROLLOUT_FAILED, environment + ": " + t.why()); break;
+          default: events.normal(flag, FlagEvents.ROLLOUT, environment + ": " + t.why());
+        }
+      }
       if (!Objects.equals(before, verdict.state())) {
         LOG.info("FeatureFlag {} key {}: {} → {}", name, flag.flagKey(), before, verdict.state());
-        events.stateChanged(flag, settings.environment(), before, verdict.state());
+        events.stateChanged(flag, environment, before, verdict.state());
+        announcer.announce(Announcement.of(flag, environment, before, verdict.state(), why(transitions),
+            transitions.isEmpty() ? null : transitions.get(transitions.size() - 1).why()));
+      }
+      boolean wasReady = previous != null && Conditions.isTrue(previous.getConditions(), Conditions.READY_FOR_CLEANUP);
+      if (verification != null && verification.ready() && !wasReady) {
+        LOG.info("FeatureFlag {} ready for cleanup: {}", name, verification.readyMessage());
+        events.normal(flag, FlagEvents.READY_FOR_CLEANUP, verification.readyMessage());
+        announcer.announce(Announcement.of(flag, environment, verdict.state(), verdict.state(),
+            Announcement.Why.READY_FOR_CLEANUP, verification.termWords()));
       }
       return;
     }
@@ -205,6 +296,21 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       LOG.warn("FeatureFlag {} refused ({}): {}", name, verdict.reason(), verdict.message());
       events.warning(flag, verdict.reason(), verdict.message());
     }
+  }
+
+  /** Why the state changed: the rollout's doing (a step, a rollback), or someone's change of the resource. */
+  private static Announcement.Why why(List<RolloutEngine.Transition> transitions) {
+    for (RolloutEngine.Transition t : transitions) {
+      if (t.change() == RolloutEngine.Change.ROLLED_BACK) {
+        return Announcement.Why.ROLLBACK;
+      }
+    }
+    for (RolloutEngine.Transition t : transitions) {
+      if (t.change() == RolloutEngine.Change.STEP || t.change() == RolloutEngine.Change.COMPLETED) {
+        return Announcement.Why.ROLLOUT_STEP;
+      }
+    }
+    return Announcement.Why.SPEC_CHANGE;
   }
 
   private static Outcome outcome(Verdict verdict, boolean wrote) {

@@ -22,6 +22,14 @@ final class FlagEvents {
   static final String KEY_CONFLICT = "KeyConflict";
   static final String CONFIGMAP_FULL = "ConfigMapFull";
   static final String STATE_CHANGED = "StateChanged";
+  /** Normal: a rollout started, moved a step, paused, resumed or completed. */
+  static final String ROLLOUT = "Rollout";
+  /** Warning: a rollout was rolled back, or cannot go on (Prometheus unavailable, a query refused). */
+  static final String ROLLED_BACK = "RolledBack";
+  static final String ANALYSIS_UNAVAILABLE = "AnalysisUnavailable";
+  static final String ROLLOUT_FAILED = "RolloutFailed";
+  /** Normal: fully on for the verification term. */
+  static final String READY_FOR_CLEANUP = "ReadyForCleanup";
 
   static final String COMPONENT = "flagstaff-operator";
 
@@ -42,6 +50,10 @@ final class FlagEvents {
 
   void stateChanged(FeatureFlag flag, String environment, String from, String to) {
     record(flag, "Normal", STATE_CHANGED, environment + ": " + (from == null ? "unset" : from) + " → " + to);
+  }
+
+  void normal(FeatureFlag flag, String reason, String message) {
+    record(flag, "Normal", reason, message);
   }
 
   private static String prefix(String name) {

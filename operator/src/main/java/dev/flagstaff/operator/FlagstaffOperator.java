@@ -1,5 +1,7 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.announce.Announcer;
+import dev.flagstaff.operator.rollout.PrometheusAnalysis;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.ManagementServer;
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlagstaffOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlagstaffOperator.class);
+  /** How long one Prometheus query may take before the analysis counts as unavailable. */
+  private static final Duration ANALYSIS_TIMEOUT = Duration.ofSeconds(5);
 
   private final OperatorSettings settings;
   private final PrometheusMeterRegistry registry;
@@ -42,15 +46,27 @@ public final class FlagstaffOperator implements AutoCloseable {
   private volatile ManagementServer management;
   private volatile boolean closing;
   private volatile Runnable onLeadershipLost;
+  private final FeatureFlagReconciler reconciler;
+  private final Announcer announcer;
 
   /** @throws ConfigException naming the variable when the configuration is missing or malformed */
   public FlagstaffOperator(Config config, KubernetesClient client) {
+    this(config, client, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock the operator's only source of time (rollout steps, analysis intervals, the verification term,
+   *     condition and Event times); tests pass one they move, then call {@link #wake()}
+   * @throws ConfigException naming the variable when the configuration is missing or malformed
+   */
+  public FlagstaffOperator(Config config, KubernetesClient client, Clock clock) {
     settings = OperatorSettings.from(config, client::getNamespace);
     registry = Metrics.newRegistry();
-    Clock clock = Clock.systemUTC();
     OperatorMetrics metrics = new OperatorMetrics(registry);
-    FeatureFlagReconciler reconciler = new FeatureFlagReconciler(settings, client, metrics,
-        new FlagEvents(client, clock), new StatusAggregator(settings.environment(), clock));
+    announcer = Announcer.fromConfig(config, registry);
+    reconciler = new FeatureFlagReconciler(settings, client, metrics,
+        new FlagEvents(client, clock), new StatusAggregator(settings.environment(), clock), clock,
+        new PrometheusAnalysis(ANALYSIS_TIMEOUT), announcer);
     onLeadershipLost = () -> {
       LOG.error("lost the leader election Lease {}; stopping so that only one replica writes", settings.leaseName());
       new Thread(this::close, "flagstaff-stop").start();
@@ -71,6 +87,9 @@ public final class FlagstaffOperator implements AutoCloseable {
       } else {
         c.settingNamespaces(settings.namespaces());
       }
+      // Status patches of our own are no reason to reconcile; a new generation or a retry annotation is.
+      c.withGenerationAware(false);
+      c.withOnUpdateFilter(new FlagUpdates());
       c.withRetry(new GenericRetry()
           .setInitialInterval(Duration.ofSeconds(1))
           .setIntervalMultiplier(2)
@@ -103,6 +122,14 @@ public final class FlagstaffOperator implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /**
+   * Reconciles every FeatureFlag now, as if its scheduled wake-up had fired. Timed work (rollout steps, analysis,
+   * the verification term) is otherwise woken by rescheduling on the clock; a test that moves its clock calls this.
+   */
+  public void wake() {
+    reconciler.wakeAll();
   }
 
   /** The management port actually bound (FLAGSTAFF_MANAGEMENT_PORT=0 picks a free one). */
@@ -148,6 +175,7 @@ public final class FlagstaffOperator implements AutoCloseable {
     try {
       operator.stop();
     } finally {
+      announcer.close();
       if (management != null) {
         management.close();
       }

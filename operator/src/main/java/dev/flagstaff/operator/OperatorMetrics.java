@@ -56,6 +56,13 @@ final class OperatorMetrics {
           .tag("state", label(flagClass))
           .register(registry);
     }
+    Gauge.builder("flagstaff.flags.ready.for.cleanup", () -> flags.get()
+            .filter(f -> f.getStatus() != null
+                && Conditions.isTrue(f.getStatus().getConditions(), Conditions.READY_FOR_CLEANUP))
+            .count())
+        .description("FeatureFlags fully on in the verification environment for their verification term: "
+            + "remove them from the code, then delete them")
+        .register(registry);
   }
 
   /** Reports the bytes used by the ConfigMap of {@code namespace}; idempotent. */

@@ -23,7 +23,8 @@ public record OperatorSettings(
     String configMapName,
     int managementPort,
     boolean leaderElection,
-    String leaderElectionNamespace) {
+    String leaderElectionNamespace,
+    String verificationEnvironment) {
 
   static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -57,7 +58,18 @@ public record OperatorSettings(
     Set<String> namespaces = namespaces(config.string("FLAGSTAFF_NAMESPACES"), own);
     String leaseNamespace = config.string("FLAGSTAFF_LEADER_ELECTION_NAMESPACE", own);
     checkNamespace("FLAGSTAFF_LEADER_ELECTION_NAMESPACE", leaseNamespace);
-    return new OperatorSettings(environment, namespaces, configMap, port, leaderElection, leaseNamespace);
+    String verification = config.string("FLAGSTAFF_VERIFICATION_ENVIRONMENT", "production");
+    if (verification.length() > 63 || !DNS_LABEL.matcher(verification).matches()) {
+      throw new ConfigException("FLAGSTAFF_VERIFICATION_ENVIRONMENT must be a DNS label (lower case letters, digits "
+          + "and -), got '" + verification + "'");
+    }
+    return new OperatorSettings(environment, namespaces, configMap, port, leaderElection, leaseNamespace,
+        verification);
+  }
+
+  /** Whether this operator keeps the verification term: it serves FLAGSTAFF_VERIFICATION_ENVIRONMENT. */
+  public boolean servesVerificationEnvironment() {
+    return environment.equals(verificationEnvironment);
   }
 
   public boolean watchesAllNamespaces() {

@@ -4,7 +4,10 @@ import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.flagstaff.api.v1alpha1.RolloutStatus;
+import dev.flagstaff.operator.rollout.RolloutEngine;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +26,17 @@ final class StatusAggregator {
   }
 
   FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict) {
+    FeatureFlagStatus previous = flag.getStatus();
+    return desired(flag, key, verdict, previous == null ? null : previous.getRollout(), null);
+  }
+
+  /**
+   * @param rollout the rollout's progress to record, or null when the environment has none
+   * @param verification the verification term, or null when this operator does not serve the verification
+   *     environment
+   */
+  FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict, RolloutStatus rollout,
+      VerificationTerm verification) {
     Long generation = flag.getMetadata().getGeneration();
     List<Condition> previous = flag.getStatus() == null ? List.of() : flag.getStatus().getConditions();
     FeatureFlagStatus status = new FeatureFlagStatus();
@@ -30,13 +44,29 @@ final class StatusAggregator {
     status.setEnvironment(environment);
     status.setKey(key);
     status.setState(verdict.state());
-    status.setConditions(List.of(
+    status.setRollout(rollout);
+    List<Condition> conditions = new ArrayList<>(List.of(
         condition(previous, Conditions.of(Conditions.READY, verdict.applied(), verdict.reason(), verdict.message(),
             generation)),
         condition(previous, Conditions.of(Conditions.RECONCILING, false, verdict.reason(),
             verdict.applied() ? "Up to date" : "Waiting for the resource to change", generation)),
         condition(previous, Conditions.of(Conditions.STALLED, !verdict.applied(), verdict.reason(),
             verdict.applied() ? "Applied" : verdict.message(), generation))));
+    if (rollout != null) {
+      boolean healthy = RolloutEngine.PROGRESSING.equals(rollout.getPhase())
+          || RolloutEngine.COMPLETED.equals(rollout.getPhase());
+      String reason = RolloutEngine.ROLLED_BACK.equals(rollout.getPhase()) ? RolloutEngine.ROLLED_BACK
+          : rollout.getReason() == null ? rollout.getPhase() : rollout.getReason();
+      conditions.add(condition(previous, Conditions.of(Conditions.ROLLOUT, healthy, reason, rollout.getMessage(),
+          generation)));
+    }
+    if (verification != null && verification.fullyOnSince() != null) {
+      status.setFullyOnSince(verification.fullyOnSince());
+      conditions.add(condition(previous, Conditions.of(Conditions.READY_FOR_CLEANUP, verification.ready(),
+          verification.ready() ? Conditions.VERIFICATION_COMPLETE : Conditions.VERIFYING,
+          verification.ready() ? verification.readyMessage() : verification.verifyingMessage(), generation)));
+    }
+    status.setConditions(conditions);
     return status;
   }
 

@@ -12,10 +12,17 @@ import dev.flagstaff.flags.StateWords;
 record Verdict(boolean applied, String reason, String message, String state) {
   static final String APPLIED = "Applied";
 
+  /** The rollout turned the flag off: applied, with the reason saying why it is off. */
+  static final String ROLLED_BACK = "RolledBack";
+
   static Verdict applied(String environment, FlagState resolved) {
+    return applied(environment, resolved, APPLIED);
+  }
+
+  static Verdict applied(String environment, FlagState resolved, String reason) {
     String words = StateWords.of(resolved);
-    return new Verdict(true, APPLIED, environment + ": " + words + " (generation " + resolved.generation() + ")",
-        words);
+    return new Verdict(true, reason, environment + ": " + words + (ROLLED_BACK.equals(reason) ? ", rolled back" : "")
+        + " (generation " + resolved.generation() + ")", words);
   }
 
   static Verdict refused(String reason, String message, String stateStillInEffect) {

@@ -74,6 +74,13 @@ final class OperatorHarness implements AutoCloseable {
     return new FlagstaffOperator(new Config(env), server.newClient());
   }
 
+  /** An operator on {@code clock}: a test moves the clock, then calls {@code operator().wake()}. */
+  OperatorHarness startOperator(Map<String, String> env, java.time.Clock clock) {
+    operator = new FlagstaffOperator(new Config(env), server.newClient(), clock);
+    operator.start();
+    return this;
+  }
+
   FlagstaffOperator operator() {
     return operator;
   }

@@ -17,7 +17,7 @@ public class AnalysisQuery {
   @Size(max = 63)
   private String name;
 
-  @JsonPropertyDescription("The PromQL expression, evaluated as an instant query; its first sample (or scalar) is compared with max and min. A query with no data fails no check.")
+  @JsonPropertyDescription("The PromQL expression, evaluated as an instant query; every sample it returns (or its scalar) is compared with max and min. A query with no data (or NaN) fails no check.")
   @Required
   @Size(min = 1, max = 4096)
   private String query;
