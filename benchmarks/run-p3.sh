@@ -9,7 +9,10 @@
 # reads its flags from a file with the App Home flag OFF: the worker evaluates the flag and publishes nothing,
 # so both servers do the acknowledgement path only (verify, parse, acknowledge). Everything stops by itself;
 # the servers are stopped on exit. P3_JFR=1 records a JFR file of Flagstaff's endpoint into benchmarks/results/.
-# Nothing is pinned: the driver shares the machine's cores with the two servers.
+# Nothing is pinned: the driver shares the machine's cores with the two servers. On a shared machine each run
+# first waits (at most 90 s) for a 2-second window where other processes use under P3_QUIET_BELOW cores (0.3),
+# and reports the CPU other processes used during it ("other CPU"); a run during which they used more than
+# P3_DISTURBED_ABOVE cores (0.5) is recorded as disturbed and repeated, at most 3 runs in all.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -49,9 +52,11 @@ SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ \
   java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/p3-flagstaff-gc.log \
   -jar slack-endpoint/target/flagstaff-slack-endpoint.jar > "$WORK/flagstaff.log" 2>&1 &
 PIDS+=($!)
+FLAGSTAFF_PID=$!
 PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/p3-bolt-gc.log \
   -jar benchmarks/bolt-peer/target/bolt-peer.jar > "$WORK/bolt.log" 2>&1 &
 PIDS+=($!)
+BOLT_PID=$!
 
 for port in "$FLAGSTAFF_PORT_" "$BOLT_PORT_"; do
   for _ in $(seq 1 100); do
@@ -73,7 +78,10 @@ fi
 java -Xms256m -Xmx256m -cp benchmarks/drivers/target/drivers.jar dev.flagstaff.bench.load.LoadDriver \
   --target flagstaff=http://127.0.0.1:$FLAGSTAFF_PORT_$PATH_ \
   --target bolt=http://127.0.0.1:$BOLT_PORT_$PATH_ \
-  --connections 64 --timeout-ms 3000 --p99-limit-ms 20 "${ARGS[@]}" "$@" | tee "$WORK/driver.txt"
+  --connections 64 --timeout-ms 3000 --p99-limit-ms 20 \
+  --server-pids "$FLAGSTAFF_PID,$BOLT_PID" --quiet-below-cores "${P3_QUIET_BELOW:-0.3}" --quiet-wait-max 90 \
+  --disturbed-above-cores "${P3_DISTURBED_ABOVE:-0.5}" --attempts 3 \
+  "${ARGS[@]}" "$@" | tee "$WORK/driver.txt"
 
 {
   echo "# GC pauses (from -Xlog:gc), count and longest"

@@ -29,6 +29,12 @@ import java.util.Map;
  * {@code --search}, for each target the highest rate whose p99 stays within {@code --p99-limit-ms} with at most
  * 0.1% errors: up the ladder from the best fixed rate, then halving the gap between the last pass and the first
  * failure. It stops by itself: every run is bounded by its duration plus the request timeout.
+ *
+ * <p>On a shared machine, {@code --server-pids} and {@code --quiet-below-cores} make each run wait (at most
+ * {@code --quiet-wait-max} seconds) for a 2-second window in which processes other than the driver and the servers
+ * use less than that many cores, and every run reports how many cores they used while it ran ("other CPU");
+ * with {@code --disturbed-above-cores}, a run during which they used more is recorded as disturbed and repeated
+ * (at most {@code --attempts} runs in all).
  */
 public final class LoadDriver {
   private final Map<String, URI> targets = new LinkedHashMap<>();
@@ -45,6 +51,12 @@ public final class LoadDriver {
   private Duration timeout = Duration.ofSeconds(3);
   private double p99LimitMs = 20;
   private Path out;
+  private final List<Long> serverPids = new ArrayList<>();
+  private double quietBelowCores = Double.NaN;
+  private long quietWaitMaxMillis = 60_000;
+  private double disturbedAboveCores = Double.NaN;
+  private int attempts = 3;
+  private MachineLoad machine;
   private String secret;
   private int runCounter;
 
@@ -83,6 +95,11 @@ public final class LoadDriver {
         case "--timeout-ms" -> timeout = Duration.ofMillis(Long.parseLong(value));
         case "--p99-limit-ms" -> p99LimitMs = Double.parseDouble(value);
         case "--out" -> out = Path.of(value);
+        case "--server-pids" -> Arrays.stream(ints(value)).forEach(pid -> serverPids.add((long) pid));
+        case "--quiet-below-cores" -> quietBelowCores = Double.parseDouble(value);
+        case "--quiet-wait-max" -> quietWaitMaxMillis = Long.parseLong(value) * 1000;
+        case "--disturbed-above-cores" -> disturbedAboveCores = Double.parseDouble(value);
+        case "--attempts" -> attempts = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
       i++;
@@ -91,6 +108,7 @@ public final class LoadDriver {
     if (targets.isEmpty() || secret == null || secret.isBlank()) {
       throw new IllegalArgumentException("need at least one --target name=url and SLACK_SIGNING_SECRET");
     }
+    machine = new MachineLoad(serverPids);
   }
 
   private static int[] ints(String csv) {
@@ -136,11 +154,31 @@ public final class LoadDriver {
     return names;
   }
 
+  /**
+   * One run; with {@code --disturbed-above-cores}, a run during which other processes used more CPU than that is
+   * recorded as disturbed and made again, up to {@code --attempts} times in all (the last one counts regardless).
+   */
   private RunResult run(String target, int rate, Duration length) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      RunResult result = runOnce(target, rate, length);
+      if (Double.isNaN(disturbedAboveCores) || !(result.otherCores() > disturbedAboveCores) || attempt >= attempts) {
+        return result;
+      }
+      runsJson.add(result.json("disturbed", 0));
+      System.out.println(result.line("disturb."));
+    }
+  }
+
+  private RunResult runOnce(String target, int rate, Duration length) throws IOException, InterruptedException {
     runCounter++;
     String prefix = "Ev" + Long.toString(System.currentTimeMillis(), 36) + "r" + runCounter + "n";
-    return OpenLoopRun.run(new OpenLoopRun.Plan(target, targets.get(target), rate, leadIn, length, connections,
-        timeout, secret, prefix));
+    if (!Double.isNaN(quietBelowCores)) {
+      machine.awaitQuiet(quietBelowCores, quietWaitMaxMillis);
+    }
+    machine.begin();
+    RunResult result = OpenLoopRun.run(new OpenLoopRun.Plan(target, targets.get(target), rate, leadIn, length,
+        connections, timeout, secret, prefix));
+    return result.withOtherCores(machine.otherCores());
   }
 
   /** Highest passing rate per target: starts from the fixed rounds (a rate passes if its median run passes). */
@@ -205,18 +243,19 @@ public final class LoadDriver {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "Fixed rates, %d rounds of %d s each (median [min-max] over rounds):%n",
         rounds, duration.toSeconds()));
-    s.append(String.format(Locale.ROOT, "%-10s %6s  %-22s %-26s %10s %8s %9s%n", "target", "rate", "p50 ms",
-        "p99 ms", "max ms", "errors", "achieved"));
+    s.append(String.format(Locale.ROOT, "%-10s %6s  %-22s %-26s %10s %8s %9s %10s%n", "target", "rate", "p50 ms",
+        "p99 ms", "max ms", "errors", "achieved", "other CPU"));
     for (int rate : rates) {
       for (String target : targets.keySet()) {
         List<RunResult> runs = runs(target, rate);
         if (runs.isEmpty()) {
           continue;
         }
-        s.append(String.format(Locale.ROOT, "%-10s %6d  %-22s %-26s %10.1f %8d %9.0f%n", target, rate,
+        s.append(String.format(Locale.ROOT, "%-10s %6d  %-22s %-26s %10.1f %8d %9.0f %10.2f%n", target, rate,
             spread(runs, RunResult::p50), spread(runs, RunResult::p99),
             runs.stream().mapToDouble(RunResult::max).max().orElse(Double.NaN),
-            runs.stream().mapToLong(RunResult::errors).sum(), median(runs, RunResult::achieved)));
+            runs.stream().mapToLong(RunResult::errors).sum(), median(runs, RunResult::achieved),
+            median(runs, RunResult::otherCores)));
       }
       if (targets.size() == 2) {
         List<String> names = new ArrayList<>(targets.keySet());
