@@ -13,6 +13,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.dsl.MockServerExpectation;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Kubernetes API server for tests and the demo: Fabric8's mock server in CRUD mode (it stores what is
@@ -46,12 +48,14 @@ public final class KubernetesTestServer implements AutoCloseable {
   public static final String CRD_RESOURCE = "META-INF/fabric8/featureflags.flagstaff.dev-v1.yml";
 
   private final KubernetesMockServer server;
+  private final MockWebServer web;
   private final KubernetesClient client;
   private final List<KubernetesClient> clients = new ArrayList<>();
 
   private KubernetesTestServer() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
+    web = new MockWebServer();
+    server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, responses,
         new KubernetesMixedDispatcher(responses), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     answerRulesReviewsAsAdmin();
@@ -103,6 +107,27 @@ public final class KubernetesTestServer implements AutoCloseable {
    */
   public MockServerExpectation expect() {
     return server.expect();
+  }
+
+  /** Requests received since the start, of every method (a watch counts once, when it is opened). */
+  public int requestCount() {
+    return web.getRequestCount();
+  }
+
+  /**
+   * The requests received since the previous call (or the start), oldest first, removed from the server's record:
+   * e.g. to count what a component sends, by method and path. The server keeps every request until it is drained.
+   */
+  public List<RecordedRequest> drainRequests() {
+    List<RecordedRequest> drained = new ArrayList<>();
+    try {
+      for (RecordedRequest request; (request = web.takeRequest(0, TimeUnit.MILLISECONDS)) != null; ) {
+        drained.add(request);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return drained;
   }
 
   public KubernetesTestServer createNamespace(String name) {
