@@ -1,0 +1,284 @@
+package dev.flagstaff.bench.ops;
+
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.testkit.KubernetesTestServer;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * P2 — propagation: from the write of a change to the endpoint's {@code /flags/{key}} decision flipping.
+ *
+ * <p>API mode: the mock API server here, the operator jar and the endpoint jar as separate JVMs. Each flip is a JSON
+ * merge patch of the FeatureFlag's {@code spec.environments.production.enabled}, alternately false and true; the
+ * clock starts when the API server has confirmed the write, and stops when a GET of the endpoint's
+ * {@code /flags/{key}} (polled back to back, no sleep) first answers the new decision. A watch on the ConfigMap in
+ * this JVM notes when the operator's write arrived, which splits the time into operator and endpoint parts.
+ *
+ * <p>File mode: the endpoint alone with {@code FLAGSTAFF_FLAGS_FILE} on a directory laid out as the kubelet lays out
+ * a ConfigMap volume ({@code key -> ..data/key}, {@code ..data -> ..<n>}); each flip writes a new {@code ..<n>}
+ * and swaps {@code ..data} with an atomic rename. The kubelet's own sync delay is not in this figure.
+ */
+public final class P2Propagation {
+  private static final String NAMESPACE = "p2";
+  private static final String NAME = "p2-flag";
+  private static final String KEY = "p2_flag";
+
+  private P2Propagation() {
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Args args = new Args(argv);
+    Path operatorJar = args.path("operator-jar", "operator/target/flagstaff-operator.jar");
+    Path endpointJar = args.path("endpoint-jar", "slack-endpoint/target/flagstaff-slack-endpoint.jar");
+    int flips = args.integer("flips", 200);
+    int warmup = args.integer("warmup", 20);
+    int pauseMillis = args.integer("pause-ms", 50);
+    Path work = args.path("work", "benchmarks/ops/target/p2");
+    Path out = args.path("out", "benchmarks/results/p2-propagation.json");
+    Path csv = args.path("csv", "benchmarks/results/p2-flips.csv");
+    List<String> modes = args.list("modes", "api,api-shipped,file");
+    List<String> jvm = List.of("-Dfile.encoding=UTF-8");
+    // The management port is the JDK's HttpServer, which leaves Nagle's algorithm on: each keep-alive GET then waits
+    // ~40 ms for the client's delayed ACK. The poll that observes the flip would add up to that much to each figure,
+    // so the measured modes turn it off for the endpoint; "api-shipped" runs the jars exactly as shipped.
+    List<String> endpointJvm = List.of("-Dfile.encoding=UTF-8", "-Dsun.net.httpserver.nodelay=true");
+    Cluster.quietMock();
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    List<String> rows = new ArrayList<>(List.of("mode,flip,enabled,write_ms,configmap_seen_ms,decision_ms,polls"));
+    try (Machine machine = new Machine()) {
+      result.put("benchmark", "P2 propagation: write confirmed -> endpoint /flags/{key} decision flipped");
+      result.put("flips", flips);
+      result.put("warmupFlips", warmup);
+      result.put("pauseBetweenFlipsMs", pauseMillis);
+      result.put("pauseBetweenFlips", "pause-ms plus a uniform random 0-250 ms, so flips do not lock in phase with"
+          + " the file reader's 250 ms poll");
+      result.put("operatorJvmOptions", jvm);
+      result.put("endpointJvmOptions", endpointJvm);
+      for (String mode : modes) {
+        switch (mode) {
+          case "api" -> result.put("api", api("api", operatorJar, endpointJar, jvm, endpointJvm, flips, warmup,
+              pauseMillis, work, rows));
+          case "api-shipped" -> result.put("api-shipped", api("api-shipped", operatorJar, endpointJar, jvm, jvm, flips,
+              warmup, pauseMillis, work, rows));
+          case "file" -> result.put("file", file(endpointJar, endpointJvm, flips, warmup, pauseMillis, work, rows));
+          default -> throw new IllegalArgumentException("unknown mode " + mode);
+        }
+      }
+      result.put("machine", machine.describe());
+    }
+    Machine.write(out, result);
+    Files.write(csv, rows, StandardCharsets.UTF_8);
+    System.out.println(Machine.pretty(result));
+  }
+
+  private static Map<String, Object> api(String mode, Path operatorJar, Path endpointJar, List<String> jvm,
+      List<String> endpointJvm, int flips, int warmup, int pauseMillis, Path work, List<String> rows)
+      throws Exception {
+    double loadBefore = Machine.loadAverage();
+    try (KubernetesTestServer server = KubernetesTestServer.start(NAMESPACE);
+        KubernetesClient client = Cluster.driverClient(server, NAMESPACE)) {
+      int operatorPort = Cluster.freePort();
+      int endpointManagement = Cluster.freePort();
+      try (Jvm operator = Jvm.start("p2-operator", operatorJar, jvm,
+              Cluster.operatorEnv(server, NAMESPACE, operatorPort), work);
+          Jvm endpoint = Jvm.start("p2-endpoint", endpointJar, endpointJvm, Cluster.endpointEnv(
+              Cluster.kubeEnv(server, NAMESPACE), NAMESPACE, null, Cluster.freePort(), endpointManagement), work)) {
+        Http.awaitReady(operator, operatorPort, Duration.ofSeconds(90));
+        Http.awaitReady(endpoint, endpointManagement, Duration.ofSeconds(90));
+        FeatureFlag flag = Cluster.flag(NAME, true);
+        flag.getSpec().setKey(KEY);
+        client.resources(FeatureFlag.class).inNamespace(NAMESPACE).resource(flag).create();
+        awaitDecision(endpointManagement, true, Duration.ofSeconds(30));
+
+        AtomicLong configMapSeen = new AtomicLong();
+        String[] expected = new String[1];
+        Watch watch = client.configMaps().inNamespace(NAMESPACE).withName("feature-flags").watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ConfigMap cm) {
+            long now = System.nanoTime();
+            String value = cm.getData() == null ? null : cm.getData().get(KEY);
+            String want = expected[0];
+            if (value != null && want != null && value.startsWith(want)) {
+              configMapSeen.compareAndSet(0, now);
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+          }
+        });
+        List<Double> decision = new ArrayList<>();
+        List<Double> operatorPart = new ArrayList<>();
+        List<Double> writes = new ArrayList<>();
+        long polls = 0;
+        double pollNanos = 0;
+        try {
+          for (int i = 0; i < warmup + flips; i++) {
+            boolean on = i % 2 == 1;
+            configMapSeen.set(0);
+            expected[0] = "{\"enabled\":" + on;
+            long start = System.nanoTime();
+            client.resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(NAME)
+                .patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\":{\"environments\":{\"production\":{\"enabled\":" + on + "}}}}");
+            long written = System.nanoTime();
+            long[] flip = awaitDecision(endpointManagement, on, Duration.ofSeconds(10));
+            long seen = configMapSeen.get();
+            if (i >= warmup) {
+              decision.add(Stats.millisSince(written, flip[0]));
+              writes.add(Stats.millisSince(start, written));
+              if (seen != 0) {
+                operatorPart.add(Stats.millisSince(written, seen));
+              }
+              polls += flip[1];
+              pollNanos += flip[0] - written;
+              rows.add(String.format("%s,%d,%s,%.3f,%s,%.3f,%d", mode, i - warmup, on, Stats.millisSince(start, written),
+                  seen == 0 ? "" : String.format("%.3f", Stats.millisSince(written, seen)),
+                  Stats.millisSince(written, flip[0]), flip[1]));
+            }
+            pause(pauseMillis);
+          }
+        } finally {
+          watch.close();
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("endpointJvmOptions", endpointJvm);
+        r.put("what", "JSON merge patch of the FeatureFlag confirmed -> endpoint (API watch) decision flipped; operator"
+            + " and endpoint as separate JVMs, mock API server in the driver JVM, loopback");
+        r.put("decisionMs", Stats.summary(decision));
+        r.put("writeConfirmedMs", Stats.summary(writes));
+        r.put("configMapEventSeenByDriverMs", Stats.summary(operatorPart));
+        r.put("meanPollRoundTripMs", Stats.round(pollNanos / 1e6 / Math.max(1, polls)));
+        r.put("targetP99Ms", 100);
+        r.put("targetMet", Stats.percentile(decision, 99) <= 100);
+        r.put("loadAverage1mBefore", loadBefore);
+        r.put("loadAverage1mAfter", Machine.loadAverage());
+        return r;
+      }
+    }
+  }
+
+  private static Map<String, Object> file(Path endpointJar, List<String> jvm, int flips, int warmup,
+      int pauseMillis, Path work, List<String> rows) throws Exception {
+    double loadBefore = Machine.loadAverage();
+    Path dir = work.resolve("mounted-configmap").toAbsolutePath();
+    deleteTree(dir);
+    Files.createDirectories(dir);
+    MountedConfigMap volume = new MountedConfigMap(dir);
+    volume.write(KEY, "{\"enabled\":true}");
+    Files.createSymbolicLink(dir.resolve(KEY), Path.of("..data", KEY));
+    int management = Cluster.freePort();
+    try (Jvm endpoint = Jvm.start("p2-endpoint-file", endpointJar, jvm,
+        Cluster.endpointEnv(Map.of(), null, dir.toString(), Cluster.freePort(), management), work)) {
+      Http.awaitReady(endpoint, management, Duration.ofSeconds(90));
+      awaitDecision(management, true, Duration.ofSeconds(30));
+      List<Double> decision = new ArrayList<>();
+      long polls = 0;
+      double pollNanos = 0;
+      for (int i = 0; i < warmup + flips; i++) {
+        boolean on = i % 2 == 1;
+        long start = System.nanoTime();
+        volume.write(KEY, "{\"enabled\":" + on + "}");
+        long written = System.nanoTime();
+        long[] flip = awaitDecision(management, on, Duration.ofSeconds(10));
+        if (i >= warmup) {
+          decision.add(Stats.millisSince(written, flip[0]));
+          polls += flip[1];
+          pollNanos += flip[0] - written;
+          rows.add(String.format("file,%d,%s,%.3f,,%.3f,%d", i - warmup, on, Stats.millisSince(start, written),
+              Stats.millisSince(written, flip[0]), flip[1]));
+        }
+        pause(pauseMillis);
+      }
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("what", "atomic ..data symlink swap in a kubelet-style ConfigMap volume -> endpoint (FLAGSTAFF_FLAGS_FILE,"
+          + " polled every 250 ms) decision flipped; excludes the kubelet's own sync delay");
+      r.put("decisionMs", Stats.summary(decision));
+      r.put("meanPollRoundTripMs", Stats.round(pollNanos / 1e6 / Math.max(1, polls)));
+      r.put("loadAverage1mBefore", loadBefore);
+      r.put("loadAverage1mAfter", Machine.loadAverage());
+      return r;
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static void pause(int millis) throws InterruptedException {
+    Thread.sleep(millis + java.util.concurrent.ThreadLocalRandom.current().nextInt(250));
+  }
+
+  /**
+   * Polls {@code /flags/{key}} back to back until its decision is {@code on}.
+   *
+   * @return System.nanoTime() of the first answer with the new decision, and the number of GETs it took
+   */
+  private static long[] awaitDecision(int port, boolean on, Duration timeout) {
+    String want = "\"enabled\":" + on;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long polls = 0;
+    while (System.nanoTime() < deadline) {
+      String body = Http.get(port, "/flags/" + KEY);
+      polls++;
+      if (body != null && body.contains(want)) {
+        return new long[] {System.nanoTime(), polls};
+      }
+    }
+    throw new IllegalStateException("the decision did not become " + on + " within " + timeout);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** A directory updated as the kubelet updates a ConfigMap volume: new {@code ..<n>} directory, then {@code ..data} swapped. */
+  private static final class MountedConfigMap {
+    private final Path dir;
+    private int generation;
+    private Path current;
+
+    MountedConfigMap(Path dir) {
+      this.dir = dir;
+    }
+
+    void write(String key, String value) throws IOException {
+      Path next = dir.resolve(".." + (++generation));
+      Files.createDirectories(next);
+      Files.writeString(next.resolve(key), value, StandardCharsets.UTF_8);
+      Path link = dir.resolve("..data_tmp");
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, next.getFileName());
+      Files.move(link, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (current != null) {
+        Files.deleteIfExists(current.resolve(key));
+        Files.deleteIfExists(current);
+      }
+      current = next;
+    }
+  }
+}
