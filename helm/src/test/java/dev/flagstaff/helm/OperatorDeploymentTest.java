@@ -21,7 +21,8 @@ class OperatorDeploymentTest {
     assertThat(env).containsEntry("FLAGSTAFF_ENVIRONMENT", "staging")
         .containsEntry("FLAGSTAFF_CONFIGMAP", "feature-flags")
         .containsEntry("FLAGSTAFF_MANAGEMENT_PORT", "9090")
-        .containsEntry("FLAGSTAFF_LOG_LEVEL", "INFO");
+        .containsEntry("FLAGSTAFF_LOG_LEVEL", "INFO")
+        .containsEntry("FLAGSTAFF_VERIFICATION_ENVIRONMENT", "production");
     assertThat(SlackEndpointTest.envVars(manifests, OPERATOR).get("POD_NAMESPACE")
         .getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
     Container container = SlackEndpointTest.pod(manifests, OPERATOR).getContainers().get(0);
