@@ -9,6 +9,9 @@ public final class FlagResolution {
   /**
    * The entry for {@code environment}; when the resource does not mention it, {@code defaultEnabled}
    * (fully on or off). Assumes a valid resource (see {@link FeatureFlagValidation}).
+   *
+   * <p>An enabled entry with a {@code rollout} resolves here to fully on: the step a rollout has reached lives in the
+   * resource's status, and the operator's rollout engine puts that step's percentage in effect instead.
    */
   public static FlagState resolve(FeatureFlag flag, String environment) {
     FeatureFlagSpec spec = flag.getSpec();
