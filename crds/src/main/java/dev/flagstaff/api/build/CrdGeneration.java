@@ -86,6 +86,8 @@ public final class CrdGeneration {
             "The rollout's phase: Progressing, Paused, Completed, RolledBack or Failed."),
         column("Effective", ".status.rollout.effectivePercentage", "number", 0,
             "The percentage the rollout has put in effect."),
+        column("Propagated", ".status.propagation", "string", 0,
+            "Consumers (endpoint pods) serving the current value, of those alive."),
         column("Age", ".metadata.creationTimestamp", "date", 0, null))));
   }
 

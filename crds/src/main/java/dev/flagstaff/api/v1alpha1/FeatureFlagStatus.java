@@ -28,7 +28,17 @@ public class FeatureFlagStatus {
   @JsonPropertyDescription("Since when (RFC 3339) the flag has been fully on, in the verification environment only.")
   private String fullyOnSince;
 
-  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled; Rollout while a rollout exists; ReadyForCleanup in the verification environment.")
+  @JsonPropertyDescription("The flags ConfigMap's resourceVersion from the operator's write of this flag's current value: "
+      + "a consumer serving this version or a later one has applied it.")
+  private String configMapVersion;
+
+  @JsonPropertyDescription("How many live consumers (Slack endpoint pods) serve the flag's current value.")
+  private ConsumerCounts consumers;
+
+  @JsonPropertyDescription("consumers as applied/total, e.g. 3/3, for the Propagated column.")
+  private String propagation;
+
+  @JsonPropertyDescription("kstatus conditions: Ready, Reconciling, Stalled; Rollout while a rollout exists; ReadyForCleanup in the verification environment; Propagated.")
   private List<Condition> conditions = new ArrayList<>();
 
   public Long getObservedGeneration() { return observedGeneration; }
@@ -43,6 +53,12 @@ public class FeatureFlagStatus {
   public void setRollout(RolloutStatus rollout) { this.rollout = rollout; }
   public String getFullyOnSince() { return fullyOnSince; }
   public void setFullyOnSince(String fullyOnSince) { this.fullyOnSince = fullyOnSince; }
+  public String getConfigMapVersion() { return configMapVersion; }
+  public void setConfigMapVersion(String configMapVersion) { this.configMapVersion = configMapVersion; }
+  public ConsumerCounts getConsumers() { return consumers; }
+  public void setConsumers(ConsumerCounts consumers) { this.consumers = consumers; }
+  public String getPropagation() { return propagation; }
+  public void setPropagation(String propagation) { this.propagation = propagation; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
 
@@ -57,11 +73,14 @@ public class FeatureFlagStatus {
         && Objects.equals(state, that.state)
         && Objects.equals(rollout, that.rollout)
         && Objects.equals(fullyOnSince, that.fullyOnSince)
+        && Objects.equals(configMapVersion, that.configMapVersion)
+        && Objects.equals(consumers, that.consumers)
+        && Objects.equals(propagation, that.propagation)
         && Objects.equals(conditions, that.conditions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, environment, key, state, conditions);
+    return Objects.hash(observedGeneration, environment, key, state, configMapVersion, propagation, conditions);
   }
 }
