@@ -8,6 +8,9 @@ import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.flags.FlagCodec;
 import dev.flagstaff.operator.announce.Announcement;
 import dev.flagstaff.operator.announce.Announcer;
+import dev.flagstaff.operator.propagation.ConsumerLeases;
+import dev.flagstaff.operator.propagation.PropagatedCondition;
+import dev.flagstaff.operator.propagation.Propagation;
 import dev.flagstaff.operator.rollout.AnalysisResult;
 import dev.flagstaff.operator.rollout.RolloutEngine;
 import dev.flagstaff.operator.ConfigMapKeyWriter.ConfigMapFullException;
@@ -34,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,6 +79,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   private KeyOwnership ownership;
   private IndexerResourceCache<FeatureFlag> flags;
   private SimpleInboundEventSource<FeatureFlag> handOver;
+  private ConsumerLeases consumers;
 
   /**
    * @param clock the operator's only source of time: rollout steps, analysis intervals, the verification term
@@ -115,7 +120,10 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
         context);
     source.set(configMaps);
     configMap = new ConfigMapKeyWriter(client, name, cached, metrics);
-    return List.of(configMaps, handOver);
+    consumers = new ConsumerLeases(name, clock, context);
+    List<EventSource<?, FeatureFlag>> sources = new ArrayList<>(List.of(configMaps, handOver));
+    sources.addAll(consumers.eventSources());
+    return sources;
   }
 
   @Override
@@ -133,6 +141,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     // validate: schema rules and key ownership (capacity is checked by the write itself)
     Verdict verdict = refusal(flag, key, stateInEffect);
     boolean wrote = false;
+    String written = null;
     Instant now = clock.instant();
     RolloutEngine.Decision rollout = null;
     RolloutStatus rolloutStatus = previous == null ? null : previous.getRollout();
@@ -143,7 +152,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       rollout = desired.rollout();
       // apply: one key, only when it differs, only when it fits
       try {
-        wrote = configMap.put(namespace, key, FlagCodec.encode(desired.state()));
+        written = configMap.write(namespace, key, FlagCodec.encode(desired.state()));
+        wrote = written != null;
         boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());
         verdict = Verdict.applied(settings.environment(), desired.state(),
             rolledBack ? Verdict.ROLLED_BACK : Verdict.APPLIED);
@@ -164,8 +174,17 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
           flag.getSpec() == null ? null : flag.getSpec().getVerification(), now);
     }
 
-    // status
+    // status, with how many consumers serve the value
     FeatureFlagStatus desiredStatus = statuses.desired(flag, key, verdict, rolloutStatus, verification);
+    String recorded = previous != null && key.equals(previous.getKey()) ? previous.getConfigMapVersion() : null;
+    if (verdict.applied()) {
+      String version = PropagatedCondition.version(written, recorded, configMap.cachedVersion(namespace));
+      long generation = Objects.requireNonNullElse(flag.getMetadata().getGeneration(), 0L);
+      statuses.withPropagation(flag, desiredStatus, version,
+          Propagation.of(version, generation, consumers.consumers(namespace), now));
+    } else {
+      statuses.withPropagation(flag, desiredStatus, recorded, null);
+    }
     announce(flag, previous, verdict, rollout, verification);
     metrics.reconciled(outcome(verdict, wrote));
     FeatureFlag patch = StatusAggregator.patchOrNull(flag, desiredStatus);

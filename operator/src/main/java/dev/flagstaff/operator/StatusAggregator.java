@@ -4,7 +4,10 @@ import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import dev.flagstaff.api.v1alpha1.ConsumerCounts;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
+import dev.flagstaff.operator.propagation.PropagatedCondition;
+import dev.flagstaff.operator.propagation.Propagation;
 import dev.flagstaff.operator.rollout.RolloutEngine;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -66,6 +69,28 @@ final class StatusAggregator {
           verification.ready() ? Conditions.VERIFICATION_COMPLETE : Conditions.VERIFYING,
           verification.ready() ? verification.readyMessage() : verification.verifyingMessage(), generation)));
     }
+    status.setConditions(conditions);
+    return status;
+  }
+
+  /**
+   * Adds to {@code status} how far the flag's value has propagated: the ConfigMap version it was written at, the
+   * consumers count and the Propagated condition.
+   *
+   * @param propagation the count, or null when the value was not written (the flag is refused)
+   */
+  FeatureFlagStatus withPropagation(FeatureFlag flag, FeatureFlagStatus status, String configMapVersion,
+      Propagation.Result propagation) {
+    Long generation = flag.getMetadata().getGeneration();
+    List<Condition> previous = flag.getStatus() == null ? List.of() : flag.getStatus().getConditions();
+    status.setConfigMapVersion(configMapVersion);
+    if (propagation != null) {
+      status.setConsumers(new ConsumerCounts(propagation.applied(), propagation.total()));
+      status.setPropagation(propagation.ratio());
+    }
+    List<Condition> conditions = new ArrayList<>(status.getConditions());
+    conditions.add(condition(previous, propagation == null
+        ? PropagatedCondition.notApplied(generation) : PropagatedCondition.of(propagation, generation)));
     status.setConditions(conditions);
     return status;
   }

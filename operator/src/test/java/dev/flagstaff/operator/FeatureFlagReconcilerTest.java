@@ -67,7 +67,8 @@ class FeatureFlagReconcilerTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Ready", "True", "Applied", 1L),
             org.assertj.core.groups.Tuple.tuple("Reconciling", "False", "Applied", 1L),
-            org.assertj.core.groups.Tuple.tuple("Stalled", "False", "Applied", 1L));
+            org.assertj.core.groups.Tuple.tuple("Stalled", "False", "Applied", 1L),
+            org.assertj.core.groups.Tuple.tuple("Propagated", "False", "NoConsumers", 1L));
     assertThat(k8s.condition(NAMESPACE, "app-home", "Ready").get().getMessage())
         .isEqualTo("production: 10% of time (generation 1)");
     await().until(() -> !k8s.eventLines(NAMESPACE, "app-home", "StateChanged").isEmpty());

@@ -1,12 +1,14 @@
 package dev.flagstaff.operator.propagation;
 
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.EventSourceStartPriority;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -34,30 +35,15 @@ public final class ConsumerLeases {
   /** The resourceVersion of the flags ConfigMap the pod serves. */
   public static final String APPLIED_VERSION = "flagstaff.dev/applied-configmap-version";
 
-  /**
-   * What a FeatureFlag's status last recorded about propagation.
-   *
-   * @param version the ConfigMap version of the flag's current value, {@code null} when none is recorded
-   * @param total the live consumers counted, {@code null} when not counted yet
-   * @param propagated whether Propagated was True
-   */
-  public record Recorded(String version, Integer total, boolean propagated) {}
-
   private final Clock clock;
   private final IndexerResourceCache<FeatureFlag> flags;
-  private final Function<FeatureFlag, Recorded> recorded;
   private final InformerEventSource<Lease, FeatureFlag> informer;
   private final LeaseExpiry expiry;
 
-  /**
-   * @param configMap the flags ConfigMap's name: the label value consumers set
-   * @param recorded what a flag's status says, to map a Lease event to only the flags it changes
-   */
-  public ConsumerLeases(String configMap, Clock clock, EventSourceContext<FeatureFlag> context,
-      Function<FeatureFlag, Recorded> recorded) {
+  /** @param configMap the flags ConfigMap's name: the label value consumers set */
+  public ConsumerLeases(String configMap, Clock clock, EventSourceContext<FeatureFlag> context) {
     this.clock = clock;
     this.flags = context.getPrimaryCache();
-    this.recorded = recorded;
     this.expiry = new LeaseExpiry(clock, this::expiredSince, this::nextExpiryAfter);
     this.informer = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Lease.class, FeatureFlag.class)
@@ -70,6 +56,8 @@ public final class ConsumerLeases {
             .withPrimaryToSecondaryMapper(flag -> leaseIds(flag.getMetadata().getNamespace()))
             .build(),
         context);
+    // started and synced before the expiry timer, which reads its cache when it starts
+    informer.setEventSourcePriority(EventSourceStartPriority.RESOURCE_STATE_LOADER);
   }
 
   public List<EventSource<?, FeatureFlag>> eventSources() {
@@ -120,13 +108,19 @@ public final class ConsumerLeases {
     long live = consumers(namespace).stream().filter(c -> c.liveAt(now)).count();
     String applied = consumer(lease).appliedVersion();
     return flags.list(namespace)
-        .filter(flag -> {
-          Recorded r = recorded.apply(flag);
-          return !r.propagated() || r.total() == null || r.total() != live
-              || !Propagation.hasApplied(applied, r.version());
-        })
+        .filter(flag -> mayChange(flag.getStatus(), live, applied))
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
+  }
+
+  /** Whether a consumer serving {@code applied}, among {@code live} live ones, may change what the status says. */
+  private static boolean mayChange(FeatureFlagStatus status, long live, String applied) {
+    if (status == null || status.getConsumers() == null || status.getConsumers().getTotal() != live) {
+      return true;
+    }
+    boolean propagated = status.getConditions() != null && status.getConditions().stream()
+        .anyMatch(c -> PropagatedCondition.TYPE.equals(c.getType()) && "True".equals(c.getStatus()));
+    return !propagated || !Propagation.hasApplied(applied, status.getConfigMapVersion());
   }
 
   /** Called by {@link LeaseExpiry}: the flags of namespaces where a Lease expired in {@code (since, now]}. */

@@ -49,6 +49,7 @@ final class LeaseExpiry extends AbstractEventSource<Void, FeatureFlag> {
     this.nextExpiryAfter = nextExpiryAfter;
   }
 
+  /** Starts after the Lease informer has synced (it is a resource state loader), so the cache is complete. */
   @Override
   public synchronized void start() {
     super.start();

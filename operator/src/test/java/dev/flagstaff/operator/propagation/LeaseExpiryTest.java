@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,7 @@ class LeaseExpiryTest {
   private final Clock clock = Clock.systemUTC();
   private final List<ResourceID> events = new CopyOnWriteArrayList<>();
   private final AtomicInteger checks = new AtomicInteger();
+  private final AtomicReference<Instant> leaseExpires = new AtomicReference<>();
   private LeaseExpiry expiry;
 
   @AfterEach
@@ -29,21 +31,33 @@ class LeaseExpiryTest {
     }
   }
 
-  private void start(Instant leaseExpires, Set<ResourceID> flags) {
+  /** A timer over one Lease whose expiry the test sets ({@code null}: no Lease yet). */
+  private void start(Set<ResourceID> flags) {
     expiry = new LeaseExpiry(clock,
         (since, now) -> {
           checks.incrementAndGet();
-          return leaseExpires.isAfter(since) && !leaseExpires.isAfter(now) ? flags : Set.of();
+          Instant at = leaseExpires.get();
+          return at != null && at.isAfter(since) && !at.isAfter(now) ? flags : Set.of();
         },
-        after -> leaseExpires.isAfter(after) ? leaseExpires : null);
+        after -> {
+          Instant at = leaseExpires.get();
+          return at != null && at.isAfter(after) ? at : null;
+        });
     expiry.setEventHandler((Event event) -> events.add(event.getRelatedCustomResourceID()));
     expiry.start();
+  }
+
+  /** What the Lease informer does when it sees a Lease. */
+  private void leaseSeen(Instant expires) {
+    leaseExpires.set(expires);
+    expiry.consider(expires);
   }
 
   @Test
   void aLeaseThatExpiresReconcilesTheFlagsOfItsNamespaceOnce() {
     ResourceID flag = new ResourceID("app-home", "flags");
-    start(clock.instant().plusMillis(200), Set.of(flag));
+    start(Set.of(flag));
+    leaseSeen(clock.instant().plusMillis(200));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty());
     assertThat(events).containsExactly(flag);
@@ -55,8 +69,8 @@ class LeaseExpiryTest {
   @Test
   void anEarlierExpiryMovesTheTimerForward() {
     ResourceID flag = new ResourceID("app-home", "flags");
-    Instant far = clock.instant().plusSeconds(3600);
-    start(far, Set.of(flag));
+    leaseExpires.set(clock.instant().plusSeconds(3600));
+    start(Set.of(flag));
 
     // a Lease seen later expires sooner: the check runs then (and finds, here, nothing expired)
     expiry.consider(clock.instant().plusMillis(100));
