@@ -181,7 +181,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       String version = PropagatedCondition.version(written, recorded, configMap.cachedVersion(namespace));
       long generation = Objects.requireNonNullElse(flag.getMetadata().getGeneration(), 0L);
       statuses.withPropagation(flag, desiredStatus, version,
-          Propagation.of(version, generation, consumers.consumers(namespace), now));
+          Propagation.of(version, generation, consumers.consumers(flag, version), now));
     } else {
       statuses.withPropagation(flag, desiredStatus, recorded, null);
     }
@@ -226,6 +226,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       throw e;
     }
     metrics.reconciled(Outcome.DELETED);
+    consumers.forget(flag);
     FeatureFlagStatus status = flag.getStatus();
     String before = status == null ? null : status.getState();
     announcer.announce(Announcement.of(flag, settings.environment(), before, null, Announcement.Why.DELETED, null));

@@ -1,7 +1,6 @@
 package dev.flagstaff.operator.propagation;
 
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
-import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -17,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The consumers of the flags ConfigMap, as their Leases say: an informer on the Leases labelled
@@ -25,8 +26,7 @@ import java.util.stream.Collectors;
  * {@code Propagated} condition up to date.
  *
  * <p>Renewals are not events: a Lease update is one only when the applied version (or the duration) changes, or when
- * an expired Lease comes back. A Lease that appears or goes away, or whose new version changes a flag's count, maps to
- * the flags in its namespace whose recorded count it would change. A Lease that expires makes no API event:
+ * an expired Lease comes back; it then maps to the flags in its namespace whose count it changes. A Lease that expires makes no API event:
  * {@link LeaseExpiry} checks at the earliest expiry instead.
  */
 public final class ConsumerLeases {
@@ -39,6 +39,10 @@ public final class ConsumerLeases {
   private final IndexerResourceCache<FeatureFlag> flags;
   private final InformerEventSource<Lease, FeatureFlag> informer;
   private final LeaseExpiry expiry;
+  /** The state before the update being propagated, kept by the update filter for the mapper that runs next. */
+  private final Map<ResourceID, Lease> before = new ConcurrentHashMap<>();
+  /** The ConfigMap version each flag was last measured at, set by the reconciler before it reads the Leases. */
+  private final Map<ResourceID, String> measuredAt = new ConcurrentHashMap<>();
 
   /** @param configMap the flags ConfigMap's name: the label value consumers set */
   public ConsumerLeases(String configMap, Clock clock, EventSourceContext<FeatureFlag> context) {
@@ -64,9 +68,23 @@ public final class ConsumerLeases {
     return List.of(informer, expiry);
   }
 
-  /** The consumers in {@code namespace}, live or not (the cache as last seen). */
-  public List<Propagation.Consumer> consumers(String namespace) {
-    return informer.list(namespace, lease -> true).map(ConsumerLeases::consumer).toList();
+  /**
+   * The consumers in the flag's namespace, live or not (the cache as last seen), to measure the flag at
+   * {@code version}; remembers that version, so that a Lease event arriving meanwhile maps to this flag.
+   */
+  public List<Propagation.Consumer> consumers(FeatureFlag flag, String version) {
+    ResourceID id = ResourceID.fromResource(flag);
+    if (version == null) {
+      measuredAt.remove(id);
+    } else {
+      measuredAt.put(id, version);
+    }
+    return informer.list(flag.getMetadata().getNamespace(), lease -> true).map(ConsumerLeases::consumer).toList();
+  }
+
+  /** The flag is gone: forget the version it was measured at. */
+  public void forget(FeatureFlag flag) {
+    measuredAt.remove(ResourceID.fromResource(flag));
   }
 
   public static Propagation.Consumer consumer(Lease lease) {
@@ -90,6 +108,7 @@ public final class ConsumerLeases {
 
   /** A renewal is not news; a new applied version, a new duration, or an expired Lease coming back is. */
   private boolean isNews(Lease after, Lease before) {
+    this.before.put(ResourceID.fromResource(after), before);
     Instant now = clock.instant();
     return !Objects.equals(consumer(after).appliedVersion(), consumer(before).appliedVersion())
         || !Objects.equals(after.getSpec() == null ? null : after.getSpec().getLeaseDurationSeconds(),
@@ -98,29 +117,38 @@ public final class ConsumerLeases {
   }
 
   /**
-   * The flags in the Lease's namespace whose recorded count this Lease may change: those not Propagated, those that
-   * counted a different number of live consumers than there are now, and those this consumer has not applied.
+   * The flags whose count this Lease event changes. A Lease that appears, goes away or comes back to life changes every
+   * flag's total in its namespace. A new applied version changes the flags measured at a version the consumer had not
+   * applied before and has now: {@code before < version <= after}.
+   *
+   * <p>The version each flag is measured at comes from the reconciler ({@link #consumers(FeatureFlag, String)}), set
+   * before it reads this cache; the status in the primary cache can lag behind a reconcile in flight, and an event
+   * filtered on it could be lost.
    */
   private Set<ResourceID> flagsToReconcile(Lease lease) {
     expiry.consider(expiresAt(lease));
     String namespace = lease.getMetadata().getNamespace();
-    Instant now = clock.instant();
-    long live = consumers(namespace).stream().filter(c -> c.liveAt(now)).count();
-    String applied = consumer(lease).appliedVersion();
-    return flags.list(namespace)
-        .filter(flag -> mayChange(flag.getStatus(), live, applied))
+    ResourceID id = ResourceID.fromResource(lease);
+    Lease prior = before.remove(id);
+    boolean gone = informer.get(id).isEmpty();
+    Stream<FeatureFlag> inNamespace = flags.list(namespace);
+    String after = consumer(lease).appliedVersion();
+    String applied = prior == null ? null : consumer(prior).appliedVersion();
+    if (gone || prior == null || !consumer(prior).liveAt(clock.instant()) || Objects.equals(applied, after)) {
+      // appeared, went away, came back to life, or changed its duration: every total changes
+      return inNamespace.map(ResourceID::fromResource).collect(Collectors.toSet());
+    }
+    return inNamespace
+        .filter(flag -> {
+          String version = measuredAt.get(ResourceID.fromResource(flag));
+          if (version == null && flag.getStatus() != null) {
+            version = flag.getStatus().getConfigMapVersion();
+          }
+          return version == null
+              || Propagation.hasApplied(after, version) != Propagation.hasApplied(applied, version);
+        })
         .map(ResourceID::fromResource)
         .collect(Collectors.toSet());
-  }
-
-  /** Whether a consumer serving {@code applied}, among {@code live} live ones, may change what the status says. */
-  private static boolean mayChange(FeatureFlagStatus status, long live, String applied) {
-    if (status == null || status.getConsumers() == null || status.getConsumers().getTotal() != live) {
-      return true;
-    }
-    boolean propagated = status.getConditions() != null && status.getConditions().stream()
-        .anyMatch(c -> PropagatedCondition.TYPE.equals(c.getType()) && "True".equals(c.getStatus()));
-    return !propagated || !Propagation.hasApplied(applied, status.getConfigMapVersion());
   }
 
   /** Called by {@link LeaseExpiry}: the flags of namespaces where a Lease expired in {@code (since, now]}. */
