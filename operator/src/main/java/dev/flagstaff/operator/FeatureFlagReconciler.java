@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -187,8 +188,14 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     }
     announce(flag, previous, verdict, rollout, verification);
     metrics.reconciled(outcome(verdict, wrote));
-    FeatureFlag patch = StatusAggregator.patchOrNull(flag, desiredStatus);
-    UpdateControl<FeatureFlag> control = patch == null ? UpdateControl.noUpdate() : UpdateControl.patchStatus(patch);
+    if (!desiredStatus.equals(previous)) {
+      // Replaced with optimistic locking, and the result kept for the next reconcile: a consumer's report can trigger
+      // one within milliseconds, before the informer has seen this write, and a patch computed against that stale
+      // copy would be wrong (a 409 here re-reads and writes again).
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(flag, context,
+          current -> StatusAggregator.withStatus(current, desiredStatus));
+    }
+    UpdateControl<FeatureFlag> control = UpdateControl.noUpdate();
     Duration wake = earliest(rollout == null ? null : rollout.requeueAfter(),
         verification == null ? null : verification.wakeAfter());
     return wake == null ? control : control.rescheduleAfter(wake);

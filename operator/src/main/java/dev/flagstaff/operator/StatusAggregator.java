@@ -109,6 +109,15 @@ final class StatusAggregator {
     return patch;
   }
 
+  /** A copy of {@code flag} carrying {@code status}, for replacing the status; the cached {@code flag} is untouched. */
+  static FeatureFlag withStatus(FeatureFlag flag, FeatureFlagStatus status) {
+    FeatureFlag copy = new FeatureFlag();
+    copy.setMetadata(new ObjectMetaBuilder(flag.getMetadata()).build());
+    copy.setSpec(flag.getSpec());
+    copy.setStatus(status);
+    return copy;
+  }
+
   private Condition condition(List<Condition> previous, Condition desired) {
     return Conditions.transition(previous, desired, clock.instant());
   }
