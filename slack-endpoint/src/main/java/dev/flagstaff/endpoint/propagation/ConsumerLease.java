@@ -145,13 +145,30 @@ public final class ConsumerLease implements AutoCloseable {
       lease.getMetadata().getAnnotations().put(APPLIED_VERSION_ANNOTATION, version);
     }
     try {
-      // A Lease left behind by an earlier pod of the same name (a restart after an unclean stop) is taken over.
-      resource().resource(lease).createOr(existing -> existing.update());
+      createOrTakeOver(lease);
       reported = version;
       counter("create", "ok").increment();
       LOG.info("reporting applied flags on Lease {}/{} (consumer of configmap {})", namespace, name, configMap);
     } catch (RuntimeException e) {
       failed("create", e);
+    }
+  }
+
+  /** A Lease left behind by an earlier pod of the same name (a restart after an unclean stop) is taken over. */
+  private void createOrTakeOver(Lease lease) {
+    try {
+      resource().resource(lease).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+        throw e;
+      }
+      Lease existing = resource().withName(name).get();
+      if (existing == null) {
+        resource().resource(lease).create();
+        return;
+      }
+      lease.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+      resource().resource(lease).update();
     }
   }
 
