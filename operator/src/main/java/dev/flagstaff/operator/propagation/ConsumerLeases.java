@@ -26,8 +26,8 @@ import java.util.stream.Stream;
  * {@code Propagated} condition up to date.
  *
  * <p>Renewals are not events: a Lease update is one only when the applied version (or the duration) changes, or when
- * an expired Lease comes back; it then maps to the flags in its namespace whose count it changes. A Lease that expires makes no API event:
- * {@link LeaseExpiry} checks at the earliest expiry instead.
+ * an expired Lease comes back; it then maps to the flags in its namespace whose count it changes. A Lease that
+ * expires makes no API event: {@link LeaseExpiry} checks at the earliest expiry instead.
  */
 public final class ConsumerLeases {
   /** Set by each endpoint pod; the value is the ConfigMap's name. */
@@ -56,7 +56,7 @@ public final class ConsumerLeases {
             .withLabelSelector(CONSUMER_LABEL + "=" + configMap)
             .withOnUpdateFilter(this::isNews)
             .withSecondaryToPrimaryMapper(this::flagsToReconcile)
-            // The reconciler reads consumers(namespace); no per-flag index of Leases is kept.
+            // The reconciler reads consumers(flag, version); no per-flag index of Leases is kept.
             .withPrimaryToSecondaryMapper(flag -> leaseIds(flag.getMetadata().getNamespace()))
             .build(),
         context);
