@@ -133,7 +133,7 @@ prometheus.io/path: /metrics
   verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["flagstaff.dev"]
   resources: ["featureflags/status"]
-  verbs: ["patch"]
+  verbs: ["update"]
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "patch"]

@@ -33,7 +33,7 @@ final class Rules {
       "flagstaff.dev/featureflags:list",
       "flagstaff.dev/featureflags:watch",
       "flagstaff.dev/featureflags:patch",
-      "flagstaff.dev/featureflags/status:patch",
+      "flagstaff.dev/featureflags/status:update",
       "/configmaps:get",
       "/configmaps:list",
       "/configmaps:watch",
