@@ -26,8 +26,9 @@ final class OperatorPattern {
   private OperatorPattern() {
   }
 
-  static void replay(KubernetesClient client, String namespace, int n, int threads, boolean getBeforePatch)
-      throws InterruptedException {
+  /** @return how many flags' requests completed within {@code timeoutSeconds} */
+  static int replay(KubernetesClient client, String namespace, int n, int threads, boolean getBeforePatch,
+      int timeoutSeconds) throws InterruptedException {
     ConfigMap stub = new ConfigMapBuilder().withNewMetadata().withName("feature-flags").withNamespace(namespace)
         .endMetadata().build();
     client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder(stub).withData(Map.of()).build()).create();
@@ -38,9 +39,21 @@ final class OperatorPattern {
         String name = Cluster.flagName(i);
         done.add(pool.submit(() -> one(client, namespace, name, stub, getBeforePatch)));
       }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(timeoutSeconds);
+      int completed = 0;
       for (Future<?> f : done) {
-        f.get();
+        long left = deadline - System.nanoTime();
+        try {
+          f.get(Math.max(0, left), java.util.concurrent.TimeUnit.NANOSECONDS);
+          completed++;
+        } catch (java.util.concurrent.TimeoutException e) {
+          break;
+        }
       }
+      if (completed < n) {
+        completed = (int) done.stream().filter(Future::isDone).count();
+      }
+      return completed;
     } catch (ExecutionException e) {
       throw new IllegalStateException("a replayed request failed", e.getCause());
     } finally {

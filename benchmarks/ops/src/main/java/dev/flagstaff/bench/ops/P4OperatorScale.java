@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * (parallel creates from the driver); the time until the ConfigMap holds N keys and until every flag is Ready at its
  * generation; the operator's API requests by verb and resource (the driver's own are left out by User-Agent); the
  * operator's heap after a forced GC and its resident memory. Then one flag among N is switched off: time until it
- * is Ready at its new generation, and the requests that caused. Then, for the largest N, an idle period with its
- * requests. And, without any operator, how long the mock alone takes for N bare creates and for the operator's
- * request pattern replayed by the driver (the floor under the operator's figure).
+ * is Ready at its new generation, and the requests that caused. Then, at {@code --idle-at} flags (1,000), an idle
+ * period with its requests. And, without any operator, how long the mock alone takes for N bare creates and for the
+ * operator's request pattern replayed by the driver (the floor under the operator's figure). A size that does not
+ * converge within {@code --timeout-seconds} is reported with how far it got.
  */
 public final class P4OperatorScale {
   private static final String NAMESPACE = "p4";
@@ -36,9 +37,11 @@ public final class P4OperatorScale {
     List<String> rounds = args.list("rounds", "3,3,1");
     int threads = args.integer("threads", 16);
     int idleSeconds = args.integer("idle-seconds", 30);
-    int timeoutSeconds = args.integer("timeout-seconds", 300);
+    int idleAt = args.integer("idle-at", 1000);
+    int timeoutSeconds = args.integer("timeout-seconds", 240);
     String jfr = args.string("jfr", "");
     boolean floor = !args.string("floor", "true").equals("false");
+    int floorSeconds = args.integer("floor-timeout-seconds", 60);
     Path work = args.path("work", "benchmarks/ops/target/p4");
     Path out = args.path("out", "benchmarks/results/p4-operator-scale.json");
     Cluster.quietMock();
@@ -50,6 +53,7 @@ public final class P4OperatorScale {
     Map<String, Object> floors = new LinkedHashMap<>();
     try (Machine machine = new Machine()) {
       int largest = sizes.stream().mapToInt(Integer::parseInt).max().orElse(0);
+      int idleSize = idleAt > 0 ? idleAt : largest;
       for (int s = 0; s < sizes.size(); s++) {
         int n = Integer.parseInt(sizes.get(s));
         int repeat = s < rounds.size() ? Integer.parseInt(rounds.get(s)) : 1;
@@ -58,14 +62,14 @@ public final class P4OperatorScale {
           if (!jfr.isBlank() && n == largest && r == 0) {
             jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
           }
-          Map<String, Object> run = run(operatorJar, jvm, n, threads, n == largest && r == 0 ? idleSeconds : 0,
+          Map<String, Object> run = run(operatorJar, jvm, n, threads, n == idleSize && r == 0 ? idleSeconds : 0,
               timeoutSeconds, work);
           run.put("round", r + 1);
           runs.add(run);
           System.out.println(Machine.pretty(run));
         }
         if (floor) {
-          floors.put(Integer.toString(n), floor(n, threads));
+          floors.put(Integer.toString(n), floor(n, threads, floorSeconds));
           System.out.println(Machine.pretty(floors.get(Integer.toString(n))));
         }
       }
@@ -98,9 +102,35 @@ public final class P4OperatorScale {
           long start = System.nanoTime();
           Cluster.createFlags(client, NAMESPACE, n, threads);
           long created = System.nanoTime();
-          long configMapFull = awaitConfigMapKeys(client, n, timeoutSeconds, operator);
-          long allReady = flags.awaitAllReady(timeoutSeconds);
           r.put("allCreatedMs", Stats.round(Stats.millisSince(start, created)));
+          long configMapFull;
+          long allReady;
+          try {
+            configMapFull = awaitConfigMapKeys(client, n, start, timeoutSeconds, operator);
+            allReady = flags.awaitAllReady(Math.max(1, timeoutSeconds - (System.nanoTime() - start) / 1_000_000_000L));
+          } catch (IllegalStateException e) {
+            Map<String, Object> partial = new LinkedHashMap<>();
+            partial.put("afterSeconds", Stats.round(Stats.millisSince(start, System.nanoTime()) / 1000));
+            ConfigMap cm = client.configMaps().inNamespace(NAMESPACE).withName("feature-flags").get();
+            partial.put("configMapKeys", cm == null || cm.getData() == null ? 0 : cm.getData().size());
+            partial.put("flagsReady", flags.readyCount());
+            partial.put("why", e.getMessage());
+            r.put("incomplete", partial);
+            r.put("cpuSecondsUntilDeadline", Map.of(
+                "operator", Stats.round(operator.cpuSeconds() - operatorCpu),
+                "driverWithMockServer", Stats.round(Jvm.cpuSeconds(ProcessHandle.current().pid()) - driverCpu)));
+            RequestTally partialTally = RequestTally.of(server.drainRequests());
+            r.put("requestsUntilDeadline", partialTally.total());
+            r.put("requestsByKindUntilDeadline", partialTally.counts());
+            r.put("operatorRssMiB", Stats.round(operator.rssKib() / 1024.0));
+            r.put("operatorHeapUsedMiB", Stats.round(Http.metricSum(port, "jvm_memory_used_bytes", "area=\"heap\"")
+                / (1024.0 * 1024)));
+            if (!jvm.stream().noneMatch(o -> o.startsWith("-XX:StartFlightRecording"))) {
+              operator.jcmd("JFR.dump");
+            }
+            r.put("loadAverage1mAfter", Machine.loadAverage());
+            return r;
+          }
           r.put("configMapHoldsAllKeysMs", Stats.round(Stats.millisSince(start, configMapFull)));
           r.put("allReadyMs", Stats.round(Stats.millisSince(start, allReady)));
           r.put("cpuSecondsUntilAllReady", Map.of(
@@ -157,10 +187,10 @@ public final class P4OperatorScale {
   }
 
   /** Polls the ConfigMap (one GET every 50 ms, 500 ms at 10,000 keys) until it holds n keys. */
-  private static long awaitConfigMapKeys(KubernetesClient client, int n, int timeoutSeconds, Jvm operator)
+  private static long awaitConfigMapKeys(KubernetesClient client, int n, long start, int timeoutSeconds, Jvm operator)
       throws InterruptedException {
     long interval = Math.max(50, n / 20);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     int last = 0;
     while (System.nanoTime() < deadline) {
       operator.requireAlive();
@@ -192,7 +222,7 @@ public final class P4OperatorScale {
   }
 
   /** The mock alone: N bare creates; then the operator's request mix replayed, with and without a GET per patch. */
-  private static Map<String, Object> floor(int n, int threads) throws Exception {
+  private static Map<String, Object> floor(int n, int threads, int timeoutSeconds) throws Exception {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("flags", n);
     for (boolean get : new boolean[] {true, false}) {
@@ -204,10 +234,14 @@ public final class P4OperatorScale {
         if (get) {
           f.put("bareCreatesMs", Stats.round(Stats.millisSince(start, created)));
         }
-        OperatorPattern.replay(client, NAMESPACE, n, 50, get);
+        int done = OperatorPattern.replay(client, NAMESPACE, n, 50, get, timeoutSeconds);
         long replayed = System.nanoTime();
-        f.put(get ? "operatorPatternWithConfigMapGetMs" : "operatorPatternWithoutConfigMapGetMs",
-            Stats.round(Stats.millisSince(created, replayed)));
+        String name = get ? "operatorPatternWithConfigMapGet" : "operatorPatternWithoutConfigMapGet";
+        if (done == n) {
+          f.put(name + "Ms", Stats.round(Stats.millisSince(created, replayed)));
+        } else {
+          f.put(name + "Incomplete", done + " of " + n + " flags in " + timeoutSeconds + " s");
+        }
       }
     }
     f.put("note", "driver alone, no operator: creates with " + threads + " threads; the operator's per-flag mix "
