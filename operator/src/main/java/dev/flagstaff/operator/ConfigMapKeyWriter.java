@@ -127,7 +127,7 @@ final class ConfigMapKeyWriter {
     String pointer = "/data/" + key.replace("~", "~0").replace("/", "~1");
     String patch = "[{\"op\":\"remove\",\"path\":" + JsonNodeFactory.instance.textNode(pointer) + "}]";
     try {
-      client.configMaps().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch);
+      client.configMaps().inNamespace(namespace).resource(named(namespace)).patch(PatchContext.of(PatchType.JSON), patch);
       metrics.configMapWritten();
       LOG.info("removed key {} from ConfigMap {}/{}", key, namespace, name);
       return true;
@@ -173,7 +173,7 @@ final class ConfigMapKeyWriter {
     patch.putObject("data").put(key, value);
     ConfigMap patched;
     try {
-      patched = client.configMaps().inNamespace(namespace).withName(name)
+      patched = client.configMaps().inNamespace(namespace).resource(named(namespace))
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
@@ -189,6 +189,15 @@ final class ConfigMapKeyWriter {
     metrics.configMapWritten();
     LOG.debug("set key {} in ConfigMap {}/{}", key, namespace, name);
     return patched.getMetadata().getResourceVersion();
+  }
+
+  /**
+   * The ConfigMap by name only: patching through {@code resource(named(..))} sends the patch alone, where
+   * {@code withName(name).patch(context, String)} first GETs the whole ConfigMap (up to 1 MiB) on every write
+   * (benchmarks/results/P4.md).
+   */
+  private ConfigMap named(String namespace) {
+    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
   }
 
   /** The resourceVersion of the ConfigMap as the cache last saw it, or {@code null} when it has not seen one. */

@@ -21,6 +21,14 @@ import org.slf4j.LoggerFactory;
 public final class ManagementServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
+  static {
+    // The JDK server leaves Nagle's algorithm on: each GET on a kept-alive connection then waits for the
+    // client's delayed ACK (~40 ms; benchmarks/results/P2.md). Must be set before the server class loads.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
 
