@@ -35,7 +35,8 @@ final class JarProcess implements AutoCloseable {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
       ProcessBuilder builder = new ProcessBuilder(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString())
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-Dfile.encoding=UTF-8",
+          "-jar", jar.toString())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile());
       builder.environment().clear();

@@ -1,24 +1,23 @@
 package dev.flagstaff.endpoint.http;
 
+import com.slack.api.app_backend.SlackSignature;
 import dev.flagstaff.runtime.Secret;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Slack's v0 request signature: HMAC-SHA256 over {@code v0:{timestamp}:{raw body}} with the signing secret,
- * compared in constant time. The timestamp window is checked both ways against an injectable clock.
- *
- * <p>The HMAC is computed here, over the body's raw bytes, with one {@link Mac} per thread. The Slack SDK's
- * {@code SlackSignature.Generator} (which the tests use as the reference) builds a new {@code Mac} per call,
- * re-encodes the body with the platform charset, and hex-encodes with {@code String.format} once per byte: under
- * load that was two thirds of this endpoint's allocation and a third of its CPU (benchmarks/results/P3.md).
+ * Slack's v0 request signature: HMAC-SHA256 over {@code v0:{timestamp}:{raw body}} with the signing secret, computed
+ * by the Slack SDK's {@link SlackSignature.Generator} and compared here in constant time (the SDK's own
+ * {@code Verifier} uses {@code String.equals} and the system clock). The timestamp window is checked both ways
+ * against an injectable clock.
  */
 public final class SignatureCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(SignatureCheck.class);
   private static final String VERSION_PREFIX = "v0=";
 
   /** The outcome; {@link #code()} is the metric tag and the error in the 401 body. */
@@ -37,27 +36,23 @@ public final class SignatureCheck {
     }
   }
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] BASE_PREFIX = "v0:".getBytes(StandardCharsets.US_ASCII);
-
-  private final ThreadLocal<Mac> macs;
+  private final SlackSignature.Generator generator;
   private final Duration maxAge;
   private final Clock clock;
+  /**
+   * The SDK's generator turns the body back into bytes with the platform charset; decoding with the same charset
+   * gives back the bytes Slack signed whenever that charset round-trips (UTF-8, ISO-8859-1).
+   */
+  private final Charset platform = Charset.defaultCharset();
 
   public SignatureCheck(Secret signingSecret, Duration maxAge, Clock clock) {
-    SecretKeySpec key = new SecretKeySpec(signingSecret.reveal().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(() -> {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(key);
-        return mac;
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HmacSHA256 is not available", e);
-      }
-    });
-    macs.get(); // fail at start-up, not on the first request
+    this.generator = new SlackSignature.Generator(signingSecret.reveal());
     this.maxAge = maxAge;
     this.clock = clock;
+    if (!platform.equals(StandardCharsets.UTF_8) && !platform.equals(StandardCharsets.ISO_8859_1)) {
+      LOG.warn("the default charset is {}: requests with non-ASCII bodies will fail verification; "
+          + "run with -Dfile.encoding=UTF-8", platform);
+    }
   }
 
   public Result check(String timestamp, String signature, byte[] body) {
@@ -77,26 +72,12 @@ public final class SignatureCheck {
     if (!signature.startsWith(VERSION_PREFIX)) {
       return Result.BAD_VERSION;
     }
-    byte[] expected = expected(timestamp, body);
-    boolean equal = MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+    String expected = generator.generate(timestamp, new String(body, platform));
+    if (expected == null) {
+      return Result.BAD_SIGNATURE;
+    }
+    boolean equal = MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
     return equal ? Result.OK : Result.BAD_SIGNATURE;
-  }
-
-  /** {@code v0=} and the lower-case hex HMAC-SHA256 of {@code v0:{timestamp}:{body}}, as ASCII bytes. */
-  private byte[] expected(String timestamp, byte[] body) {
-    Mac mac = macs.get();
-    mac.update(BASE_PREFIX);
-    mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-    mac.update((byte) ':');
-    byte[] digest = mac.doFinal(body); // doFinal also resets the Mac for the next request on this thread
-    byte[] out = new byte[VERSION_PREFIX.length() + digest.length * 2];
-    for (int i = 0; i < VERSION_PREFIX.length(); i++) {
-      out[i] = (byte) VERSION_PREFIX.charAt(i);
-    }
-    for (int i = 0, o = VERSION_PREFIX.length(); i < digest.length; i++) {
-      out[o++] = HEX[(digest[i] >> 4) & 0xf];
-      out[o++] = HEX[digest[i] & 0xf];
-    }
-    return out;
   }
 }
