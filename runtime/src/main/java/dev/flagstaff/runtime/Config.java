@@ -41,6 +41,24 @@ public final class Config {
     return value;
   }
 
+  /**
+   * An http(s) base URL, returned ending in {@code /}. A bad value is not echoed in the error: a token pasted
+   * into the wrong variable must not reach the logs.
+   */
+  public String baseUrl(String name, String defaultValue) {
+    String value = string(name, defaultValue);
+    String url = value.endsWith("/") ? value : value + "/";
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(name + " must be an http(s) URL such as " + defaultValue);
+    }
+    return url;
+  }
+
   /** A secret: never logged; its {@link Secret#toString()} is masked. */
   public Secret secret(String name) {
     String value = env.get(name);

@@ -5,7 +5,6 @@ import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.Secret;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -57,7 +56,7 @@ public final class EndpointSettings {
           + "(Basic Information → App Credentials), used to verify every request");
     }
     botToken = config.secret("SLACK_BOT_TOKEN");
-    slackApiUrl = apiUrl(config.string("SLACK_API_URL", DEFAULT_SLACK_API_URL));
+    slackApiUrl = config.baseUrl("SLACK_API_URL", DEFAULT_SLACK_API_URL);
     bindAddress = config.string("FLAGSTAFF_BIND_ADDRESS", "0.0.0.0");
     port = config.port("FLAGSTAFF_PORT", 8080);
     managementPort = config.port("FLAGSTAFF_MANAGEMENT_PORT", 9090);
@@ -104,19 +103,5 @@ public final class EndpointSettings {
       throw new ConfigException(name + " must be more than zero");
     }
     return value;
-  }
-
-  private static String apiUrl(String value) {
-    String url = value.endsWith("/") ? value : value + "/";
-    try {
-      URI uri = URI.create(url);
-      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-    } catch (IllegalArgumentException e) {
-      // The value is not echoed: a token pasted into the wrong variable must not reach the logs.
-      throw new ConfigException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL);
-    }
-    return url;
   }
 }

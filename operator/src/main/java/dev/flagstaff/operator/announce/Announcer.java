@@ -6,7 +6,6 @@ import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.Secret;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,7 @@ public interface Announcer extends AutoCloseable {
           .info("announcements are off: SLACK_BOT_TOKEN is not set");
       return NOOP;
     }
-    String url = apiUrl(config.string("SLACK_API_URL", DEFAULT_SLACK_API_URL));
+    String url = config.baseUrl("SLACK_API_URL", DEFAULT_SLACK_API_URL);
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(url);
     slackConfig.setStatsEnabled(false);
@@ -58,19 +57,5 @@ public interface Announcer extends AutoCloseable {
     Logger log = LoggerFactory.getLogger(Announcer.class);
     log.info("announcements are on: effective changes are posted to each flag's owners.slackChannel");
     return new SlackAnnouncer(Slack.getInstance(slackConfig), token, registry);
-  }
-
-  private static String apiUrl(String value) {
-    String url = value.endsWith("/") ? value : value + "/";
-    try {
-      URI uri = URI.create(url);
-      if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-    } catch (IllegalArgumentException e) {
-      // The value is not echoed: a token pasted into the wrong variable must not reach the logs.
-      throw new ConfigException("SLACK_API_URL must be an http(s) URL such as " + DEFAULT_SLACK_API_URL);
-    }
-    return url;
   }
 }
