@@ -95,20 +95,6 @@ final class StatusAggregator {
     return status;
   }
 
-  /** The status patch for {@code flag}, or null when {@code desired} is what the resource already says. */
-  static FeatureFlag patchOrNull(FeatureFlag flag, FeatureFlagStatus desired) {
-    if (desired.equals(flag.getStatus())) {
-      return null;
-    }
-    FeatureFlag patch = new FeatureFlag();
-    patch.setMetadata(new ObjectMetaBuilder()
-        .withName(flag.getMetadata().getName())
-        .withNamespace(flag.getMetadata().getNamespace())
-        .build());
-    patch.setStatus(desired);
-    return patch;
-  }
-
   /** A copy of {@code flag} carrying {@code status}, for replacing the status; the cached {@code flag} is untouched. */
   static FeatureFlag withStatus(FeatureFlag flag, FeatureFlagStatus status) {
     FeatureFlag copy = new FeatureFlag();
