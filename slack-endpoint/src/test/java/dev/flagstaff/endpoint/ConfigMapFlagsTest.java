@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.SlackRequests;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,9 +35,7 @@ class ConfigMapFlagsTest {
   }
 
   private void writeFlags(Map<String, String> data) {
-    ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName("feature-flags").withNamespace(NS)
-        .endMetadata().withData(data).build();
-    client.configMaps().inNamespace(NS).resource(configMap).createOr(existing -> existing.update());
+    EndpointFixture.writeFlags(client, NS, data);
   }
 
   private EndpointFixture startEndpoint() {

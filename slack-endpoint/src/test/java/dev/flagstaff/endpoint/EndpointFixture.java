@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
@@ -65,6 +67,14 @@ final class EndpointFixture implements AutoCloseable {
     SlackEndpoint endpoint = new SlackEndpoint(new Config(config), client).start();
     await().until(endpoint::ready);
     return new EndpointFixture(slack, null, endpoint);
+  }
+
+  /** Creates or replaces the {@code feature-flags} ConfigMap in {@code namespace}; returns its new resourceVersion. */
+  static String writeFlags(KubernetesClient client, String namespace, Map<String, String> data) {
+    ConfigMap configMap = new ConfigMapBuilder()
+        .withNewMetadata().withName("feature-flags").withNamespace(namespace).endMetadata().withData(data).build();
+    return client.configMaps().inNamespace(namespace).resource(configMap).createOr(existing -> existing.update())
+        .getMetadata().getResourceVersion();
   }
 
   static Map<String, String> baseEnv(String slackApiUrl) {

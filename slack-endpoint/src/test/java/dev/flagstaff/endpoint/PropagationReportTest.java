@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.flagstaff.endpoint.propagation.ConsumerLease;
 import dev.flagstaff.testkit.KubernetesTestServer;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
@@ -40,10 +38,7 @@ class PropagationReportTest {
   }
 
   private String writeFlags(Map<String, String> data) {
-    ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName("feature-flags").withNamespace(NS)
-        .endMetadata().withData(data).build();
-    return client.configMaps().inNamespace(NS).resource(configMap).createOr(existing -> existing.update())
-        .getMetadata().getResourceVersion();
+    return EndpointFixture.writeFlags(client, NS, data);
   }
 
   private Lease lease() {
