@@ -17,8 +17,18 @@ public final class DemoMain {
     Path examples = Path.of("examples", "seed-rollout");
     Path watch = null;
     String environment = "production";
-    for (int i = 0; i < args.length; i++) {
+    boolean up = args.length > 0 && "up".equals(args[0]);
+    boolean realApi = up;
+    for (int i = up ? 1 : 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--api":
+          String api = value(args, ++i, "--api needs mock or real");
+          if (!api.equals("mock") && !api.equals("real")) {
+            System.err.println("flagstaff demo: --api is mock (the embedded mock server) or real (kube-apiserver + etcd)");
+            System.exit(2);
+          }
+          realApi = api.equals("real");
+          break;
         case "--watch":
           watch = Path.of(value(args, ++i, "--watch needs a folder"));
           break;
@@ -38,6 +48,11 @@ public final class DemoMain {
           System.exit(2);
       }
     }
+    if (up) {
+      quietLogs();
+      Playground.run(environment, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+      return;
+    }
     Path folder = watch != null ? watch : examples;
     if (!Files.isDirectory(folder)) {
       System.err.println("flagstaff demo: " + folder.toAbsolutePath() + " is not a folder");
@@ -45,7 +60,7 @@ public final class DemoMain {
     }
     quietLogs();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (EmbeddedFlagstaff flagstaff = EmbeddedFlagstaff.start(environment, out)) {
+    try (EmbeddedFlagstaff flagstaff = EmbeddedFlagstaff.start(environment, realApi, out)) {
       if (watch != null) {
         Runtime.getRuntime().addShutdownHook(new Thread(flagstaff::close));
         new WatchLoop(flagstaff, watch, out).run();
@@ -82,10 +97,15 @@ public final class DemoMain {
   }
 
   private static void usage(PrintStream out) {
-    out.println("usage: ./flagstaff demo [--examples DIR] [--environment NAME]");
-    out.println("       ./flagstaff demo --watch DIR");
+    out.println("usage: ./flagstaff demo [--api mock|real] [--examples DIR] [--environment NAME]");
+    out.println("       ./flagstaff demo [--api mock|real] --watch DIR");
+    out.println("       ./flagstaff up [--environment NAME]");
     out.println("  Walks the seed rollout (default examples/seed-rollout) for the environment NAME (default");
     out.println("  production) and prints a summary table; exits 0 when every step behaved as expected.");
     out.println("  --watch DIR keeps running and applies the FeatureFlag files in DIR as they change.");
+    out.println("  --api real runs on a real kube-apiserver + etcd on loopback (testkit/kube/build.sh builds them);");
+    out.println("  the default, mock, on Fabric8's embedded mock API server (Java only).");
+    out.println("  up: the real API server, the operator, the endpoint and the Slack stub, for your own kubectl,");
+    out.println("  until Ctrl-C.");
   }
 }

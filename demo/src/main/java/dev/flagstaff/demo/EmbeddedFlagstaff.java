@@ -6,7 +6,6 @@ import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.endpoint.SlackEndpoint;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
-import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -36,14 +35,14 @@ final class EmbeddedFlagstaff implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicLong EVENT_IDS = new AtomicLong();
 
-  private final KubernetesTestServer kubernetes;
+  private final DemoCluster kubernetes;
   private final SlackApiStub slack;
   private final FlagstaffOperator operator;
   private final SlackEndpoint endpoint;
   private final SlackRequests events;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  private EmbeddedFlagstaff(KubernetesTestServer kubernetes, SlackApiStub slack, FlagstaffOperator operator,
+  private EmbeddedFlagstaff(DemoCluster kubernetes, SlackApiStub slack, FlagstaffOperator operator,
       SlackEndpoint endpoint, SlackRequests events) {
     this.kubernetes = kubernetes;
     this.slack = slack;
@@ -53,7 +52,12 @@ final class EmbeddedFlagstaff implements AutoCloseable {
   }
 
   static EmbeddedFlagstaff start(String environment, PrintStream out) {
-    KubernetesTestServer kubernetes = KubernetesTestServer.start(NAMESPACE);
+    return start(environment, false, out);
+  }
+
+  /** On a real API server on loopback when {@code realApi}, else on the embedded mock. */
+  static EmbeddedFlagstaff start(String environment, boolean realApi, PrintStream out) {
+    DemoCluster kubernetes = realApi ? DemoCluster.real(NAMESPACE) : DemoCluster.mock(NAMESPACE);
     SlackApiStub slack = SlackApiStub.start();
     String signingSecret = UUID.randomUUID().toString();
     FlagstaffOperator operator = null;
@@ -81,8 +85,7 @@ final class EmbeddedFlagstaff implements AutoCloseable {
       int endpointManagement = endpoint.managementPort();
       flagstaff.await("the operator and the endpoint to be ready", Duration.ofSeconds(30),
           () -> flagstaff.isReady(operatorManagement) && flagstaff.isReady(endpointManagement));
-      out.printf("Embedded Kubernetes API  %s (Fabric8 mock server, CRUD mode; FeatureFlag CRD installed)%n",
-          kubernetes.url());
+      out.printf("Kubernetes API           %s%n", kubernetes.describe());
       out.printf("Operator                 environment=%s namespace=%s  http://127.0.0.1:%d/metrics%n",
           environment, NAMESPACE, operator.managementPort());
       out.printf("Slack endpoint           POST http://127.0.0.1:%d%s%n", endpoint.port(), SlackRequests.EVENTS_PATH);
@@ -101,6 +104,32 @@ final class EmbeddedFlagstaff implements AutoCloseable {
 
   KubernetesClient client() {
     return kubernetes.client();
+  }
+
+  /** The kubeconfig kubectl uses for this cluster (its context's namespace is the demo's); empty on the mock. */
+  java.util.Optional<java.nio.file.Path> kubeconfig() {
+    return kubernetes.kubeconfig();
+  }
+
+  /** Where the kubectl built beside the API server is, for a user who has none on the PATH. */
+  String kubectlHint() {
+    return kubernetes.kubectl().map(k -> k + " (or any kubectl on your PATH)").orElse("any kubectl on your PATH");
+  }
+
+  int endpointPort() {
+    return endpoint.port();
+  }
+
+  int endpointManagementPort() {
+    return endpoint.managementPort();
+  }
+
+  int operatorManagementPort() {
+    return operator.managementPort();
+  }
+
+  String slackStubUrl() {
+    return slack.baseUrl();
   }
 
   String namespace() {

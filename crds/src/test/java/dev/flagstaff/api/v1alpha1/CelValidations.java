@@ -117,17 +117,19 @@ final class CelValidations {
       if (compiled.site().rule().contains("oldSelf")) {
         continue;
       }
-      String shown = "Invalid value: \"" + schema.path("type").asText("object") + "\": ";
+      // As kube-apiserver 1.37 prints a rule's failure: no value is shown (older servers printed "object").
+      String shown = "Invalid value: ";
+      String at = field.isEmpty() ? "<nil>" : field;
       try {
         Object result = compiled.program().eval(Map.of("self", toCel(schema, value)));
         if (!Boolean.TRUE.equals(result)) {
           String message = compiled.site().message() != null
               ? compiled.site().message()
               : "failed rule: " + compiled.site().rule();
-          failures.add(new Failure(field, shown + message));
+          failures.add(new Failure(at, shown + message));
         }
       } catch (CelEvaluationException e) {
-        failures.add(new Failure(field, shown + e.getMessage() + " evaluating rule: " + compiled.site().rule()));
+        failures.add(new Failure(at, shown + e.getMessage() + " evaluating rule: " + compiled.site().rule()));
       }
     }
     JsonNode properties = schema.path("properties");
