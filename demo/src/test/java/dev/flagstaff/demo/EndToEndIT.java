@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.testkit.KubernetesTestServer;
+import dev.flagstaff.testkit.JarProcess;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
 import io.fabric8.kubernetes.api.model.ConfigMap;

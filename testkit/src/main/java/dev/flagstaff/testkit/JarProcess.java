@@ -1,4 +1,4 @@
-package dev.flagstaff.demo;
+package dev.flagstaff.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One of Flagstaff's runnable jars started as its own JVM, with its output in a log file for the post-mortem. */
-final class JarProcess implements AutoCloseable {
+public final class JarProcess implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final String name;
@@ -27,7 +27,7 @@ final class JarProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static JarProcess start(String name, Path jar, Map<String, String> env, Path logDir) {
+  public static JarProcess start(String name, Path jar, Map<String, String> env, Path logDir) {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: run the build through the package phase (mvn verify)");
     }
@@ -50,25 +50,25 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** A loopback port free right now, for a process that cannot report the one it bound. */
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** GET on loopback; -1 when nothing answers. */
-  static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+  public static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static boolean answers200(int port, String path) {
+  public static boolean answers200(int port, String path) {
     try {
       return get(port, path).statusCode() == 200;
     } catch (IOException e) {
@@ -79,7 +79,7 @@ final class JarProcess implements AutoCloseable {
     }
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
@@ -87,7 +87,17 @@ final class JarProcess implements AutoCloseable {
     }
   }
 
-  String name() {
+  /** Kills the JVM at once (SIGKILL), as the kubelet does to a pod past its grace period or the OOM killer. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public String name() {
     return name;
   }
 

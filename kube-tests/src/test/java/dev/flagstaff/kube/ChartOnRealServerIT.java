@@ -1,0 +1,160 @@
+package dev.flagstaff.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.testkit.JarProcess;
+import dev.flagstaff.testkit.SlackApiStub;
+import dev.flagstaff.testkit.SlackRequests;
+import dev.flagstaff.testkit.kube.AuditLog;
+import dev.flagstaff.testkit.kube.Cli;
+import dev.flagstaff.testkit.kube.RealApiServer;
+import dev.flagstaff.testkit.kube.RealKubernetes;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Helm chart installed with the real {@code helm install}, then the operator and endpoint jars run as the
+ * chart's ServiceAccounts under the chart's own Roles (see {@link ChartRelease}), and the whole seed rollout of
+ * examples/seed-rollout walked with kubectl: each step's ConfigMap entry, status and endpoint decision, the App
+ * Home published while on, and not one request refused by the authorizer.
+ */
+@RealKubernetes
+class ChartOnRealServerIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KEY = "slack_events_app_home_opened";
+  private static final String NAME = "slack-events-app-home-opened";
+
+  private record Step(String file, String state, Boolean decision) {}
+
+  private static final List<Step> SEED = List.of(
+      new Step("01-define.yaml", "Disabled", false),
+      new Step("02-enable-non-production.yaml", "Disabled", false),
+      new Step("03-production-10-percent.yaml", "10% of time", null),
+      new Step("04-production-50-percent.yaml", "50% of time", null),
+      new Step("05-enable-globally.yaml", "Enabled", true),
+      new Step("06-rollback.yaml", "Disabled", false));
+
+  private SlackApiStub slack;
+  private JarProcess operator;
+  private JarProcess endpoint;
+
+  @Test
+  void theChartInstallsAndItsServiceAccountsWalkTheSeedRolloutWithoutOneRefusedCall(RealApiServer server)
+      throws Exception {
+    String namespace = server.freshNamespace("chart");
+    slack = SlackApiStub.start();
+    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl());
+
+    Cli.Result manifest = ChartRelease.helm(server, namespace, server.dir().resolve("helm-get"))
+        .run("get", "manifest", ChartRelease.RELEASE, "-n", namespace).orThrow();
+    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    Path rendered = Path.of("target", "chart-it", namespace + "-manifest.yaml");
+    java.nio.file.Files.createDirectories(rendered.getParent());
+    java.nio.file.Files.writeString(rendered, manifest.out());
+    assertThat(kubectl.run("get", "-f", rendered.toString(), "-o", "name").orThrow().out().lines().count())
+        .as("objects of the release found on the server").isGreaterThanOrEqualTo(8);
+
+    int operatorManagement = JarProcess.freePort();
+    int endpointPort = JarProcess.freePort();
+    int endpointManagement = JarProcess.freePort();
+    operator = release.run("operator", Repository.operatorJar(), "flagstaff-operator-7d9f-abcde",
+        Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(operatorManagement)));
+    endpoint = release.run("slack-endpoint", Repository.endpointJar(), "flagstaff-slack-endpoint-5c6b-fghij",
+        Map.of("FLAGSTAFF_PORT", String.valueOf(endpointPort),
+            "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(endpointManagement)));
+    await("the operator and the endpoint to be ready").atMost(Duration.ofSeconds(60))
+        .until(() -> JarProcess.answers200(operatorManagement, "/readyz")
+            && JarProcess.answers200(endpointManagement, "/readyz"));
+
+    KubernetesClient client = server.client();
+    Path seed = Repository.path("examples", "seed-rollout");
+    SlackRequests events = SlackRequests.forPort(ChartRelease.SIGNING_SECRET, endpointPort);
+    int event = 0;
+    for (Step step : SEED) {
+      kubectl.run("apply", "-f", seed.resolve(step.file()).toString()).orThrow();
+      await(step.file() + " Ready at its generation").atMost(Duration.ofSeconds(30)).until(() -> {
+        FeatureFlag flag = client.resources(FeatureFlag.class).inNamespace(namespace).withName(NAME).get();
+        return flag.getStatus() != null
+            && Objects.equals(flag.getStatus().getObservedGeneration(), flag.getMetadata().getGeneration())
+            && step.state().equals(flag.getStatus().getState())
+            && flag.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      });
+      await(step.file() + " in the ConfigMap").atMost(Duration.ofSeconds(10))
+          .until(() -> entry(client, namespace) != null);
+      if (step.decision() != null) {
+        await(step.file() + ": the endpoint decides " + step.decision()).atMost(Duration.ofSeconds(10))
+            .until(() -> decision(endpointManagement) == step.decision());
+      }
+      if (Boolean.TRUE.equals(step.decision())) {
+        int before = slack.calls("views.publish").size();
+        assertThat(events.send(SlackRequests.appHomeOpened("EvCHART" + ++event, "TCHART", "UCHART", "home", null))
+            .statusCode()).isEqualTo(200);
+        await("the App Home published for UCHART").atMost(Duration.ofSeconds(10))
+            .until(() -> slack.calls("views.publish").size() > before);
+        assertThat(slack.calls("views.publish").get(before).field("user_id")).isEqualTo("UCHART");
+      }
+    }
+    kubectl.run("delete", "-f", seed.resolve("01-define.yaml").toString()).orThrow();
+    await("the cleanup to remove the key").atMost(Duration.ofSeconds(30)).until(() -> {
+      ConfigMap configMap = client.configMaps().inNamespace(namespace).withName("feature-flags").get();
+      return configMap != null && (configMap.getData() == null || !configMap.getData().containsKey(KEY));
+    });
+
+    AuditLog audit = server.auditLog();
+    for (String component : List.of("operator", "slack-endpoint")) {
+      AuditLog calls = audit.by(release.user(component));
+      assertThat(calls.size()).as("requests made as %s", release.user(component)).isPositive();
+      assertThat(calls.forbidden().entries()).as("requests of %s the chart's Roles refused", component).isEmpty();
+    }
+  }
+
+  @Test
+  void aServiceMonitorWithoutItsCrdFailsTheInstallByNameAndInstallsNothing(RealApiServer server) throws Exception {
+    String namespace = server.freshNamespace("chart-monitor");
+    Cli.Result install = ChartRelease.helm(server, namespace, server.dir().resolve("helm-monitor"))
+        .run("install", ChartRelease.RELEASE, Repository.path("helm", "flagstaff").toString(), "-n", namespace,
+            "--set", "environment=production", "--set", "slack.createSecret=true",
+            "--set", "slack.signingSecret=s", "--set", "slack.botToken=t",
+            "--set", "metrics.serviceMonitor.enabled=true");
+
+    assertThat(install.exitCode()).isNotZero();
+    assertThat(install.err()).contains("ServiceMonitor").contains("monitoring.coreos.com/v1")
+        .contains("ensure CRDs are installed first");
+    assertThat(server.client().apps().deployments().inNamespace(namespace).list().getItems()).isEmpty();
+  }
+
+  private static String entry(KubernetesClient client, String namespace) {
+    ConfigMap configMap = client.configMaps().inNamespace(namespace).withName("feature-flags").get();
+    return configMap == null || configMap.getData() == null ? null : configMap.getData().get(KEY);
+  }
+
+  private static boolean decision(int managementPort) throws Exception {
+    JsonNode body = JSON.readTree(JarProcess.get(managementPort, "/flags/" + KEY).body());
+    return body.path("enabled").asBoolean(false);
+  }
+
+  @AfterEach
+  void stop() {
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (slack != null) {
+      slack.close();
+    }
+  }
+}

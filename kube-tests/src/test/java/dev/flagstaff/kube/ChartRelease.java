@@ -1,0 +1,115 @@
+package dev.flagstaff.kube;
+
+import dev.flagstaff.testkit.JarProcess;
+import dev.flagstaff.testkit.kube.Cli;
+import dev.flagstaff.testkit.kube.RealApiServer;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Helm chart installed with the real {@code helm install} into one namespace, and its two Deployments run as
+ * the kubelet would run them — but as JVMs on loopback: each jar gets its container's environment as the chart
+ * renders it (values, the pod's own fields, the Secret's keys), and authenticates as the chart's own
+ * ServiceAccount with a token from the TokenRequest API, so only the chart's Roles grant what it may do.
+ */
+final class ChartRelease {
+  static final String RELEASE = "flagstaff";
+  static final String SIGNING_SECRET = "chart-it-signing-secret";
+
+  private final RealApiServer server;
+  private final String namespace;
+  private final Path logs;
+
+  private ChartRelease(RealApiServer server, String namespace, Path logs) {
+    this.server = server;
+    this.namespace = namespace;
+    this.logs = logs;
+  }
+
+  /** {@code helm install flagstaff helm/flagstaff -n namespace --set ...}; fails with helm's output if it fails. */
+  static ChartRelease install(RealApiServer server, String namespace, String slackApiUrl, String... sets)
+      throws Exception {
+    Path home = Files.createTempDirectory(server.dir(), "helm");
+    List<String> args = new ArrayList<>(List.of("install", RELEASE, Repository.path("helm", "flagstaff").toString(),
+        "-n", namespace,
+        "--set", "environment=production",
+        "--set", "slack.createSecret=true",
+        "--set", "slack.signingSecret=" + SIGNING_SECRET,
+        "--set", "slack.botToken=xoxb-chart-it",
+        "--set", "slack.apiUrl=" + slackApiUrl));
+    for (String set : sets) {
+      args.add("--set");
+      args.add(set);
+    }
+    helm(server, namespace, home).run(args).orThrow();
+    return new ChartRelease(server, namespace, Files.createDirectories(Path.of("target", "chart-it", namespace)));
+  }
+
+  static Cli helm(RealApiServer server, String namespace, Path home) {
+    return Cli.helm(server.binaries(), server.kubeconfig(namespace), home);
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  Deployment deployment(String component) {
+    return server.client().apps().deployments().inNamespace(namespace).list().getItems().stream()
+        .filter(d -> component.equals(d.getMetadata().getLabels().get("app.kubernetes.io/component")))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no " + component + " Deployment in " + namespace));
+  }
+
+  String serviceAccount(String component) {
+    return deployment(component).getSpec().getTemplate().getSpec().getServiceAccountName();
+  }
+
+  /** The user the API server sees for the component's pods. */
+  String user(String component) {
+    return "system:serviceaccount:" + namespace + ":" + serviceAccount(component);
+  }
+
+  /**
+   * Starts the component's jar as pod {@code pod} would run: its container's environment, the chart's
+   * ServiceAccount token, and {@code overrides} (loopback ports instead of the container's fixed ones).
+   */
+  JarProcess run(String component, Path jar, String pod, Map<String, String> overrides) {
+    Map<String, String> env = environment(component, pod);
+    env.put("KUBECONFIG", server.kubeconfig(namespace, serviceAccount(component)).toString());
+    env.putAll(overrides);
+    return JarProcess.start(pod, jar, env, logs);
+  }
+
+  Map<String, String> environment(String component, String pod) {
+    Container container = deployment(component).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar variable : container.getEnv()) {
+      if (variable.getValue() != null) {
+        env.put(variable.getName(), variable.getValue());
+      } else if (variable.getValueFrom().getFieldRef() != null) {
+        String field = variable.getValueFrom().getFieldRef().getFieldPath();
+        env.put(variable.getName(), switch (field) {
+          case "metadata.namespace" -> namespace;
+          case "metadata.name" -> pod;
+          default -> throw new IllegalStateException("the chart uses a field this harness does not set: " + field);
+        });
+      } else if (variable.getValueFrom().getSecretKeyRef() != null) {
+        var ref = variable.getValueFrom().getSecretKeyRef();
+        Secret secret = server.client().secrets().inNamespace(namespace).withName(ref.getName()).get();
+        env.put(variable.getName(), new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
+            StandardCharsets.UTF_8));
+      }
+    }
+    env.remove("JAVA_TOOL_OPTIONS"); // sized for a container's memory limit; JarProcess sets the heap
+    return env;
+  }
+}
