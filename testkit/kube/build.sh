@@ -30,27 +30,30 @@ find_assets() {
 
 if [[ "${1:-}" == "--find" ]]; then find_assets; exit $?; fi
 
+export PATH="$PATH:/usr/local/go/bin:$HOME/go/bin"
 out="${FLAGSTAFF_KUBE_ASSETS:-$HOME/.kubeapitest/k8s/$version-linux-amd64}"
-if complete "$out" && [[ -x "$out/helm" ]]; then echo "$out"; exit 0; fi
-if [[ -z "${FLAGSTAFF_KUBE_ASSETS:-}" ]] && existing="$(find_assets)" && [[ -x "$existing/helm" ]]; then echo "$existing"; exit 0; fi
-command -v go >/dev/null 2>&1 || { log "Go is needed to build the Kubernetes binaries (go not found); or set KUBEBUILDER_ASSETS to a folder with kube-apiserver, etcd and kubectl"; exit 1; }
-
-mkdir -p "$out"
 start=$SECONDS
-cd "$here"
-ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
-for b in kube-apiserver etcd kubectl; do
-  if [[ ! -x "$out/$b" ]]; then
-    log "building $b v$version (the first build takes a while; see README)"
-    CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$out/$b.tmp" "./cmd/$b"
-    mv "$out/$b.tmp" "$out/$b"
-  fi
-done
-if [[ ! -x "$out/helm" ]]; then
+if ! assets="$(find_assets)"; then
+  command -v go >/dev/null 2>&1 || { log "Go is needed to build the Kubernetes binaries (go not found); or set KUBEBUILDER_ASSETS to a folder with kube-apiserver, etcd and kubectl"; exit 1; }
+  mkdir -p "$out"
+  cd "$here"
+  ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
+  for b in kube-apiserver etcd kubectl; do
+    if [[ ! -x "$out/$b" ]]; then
+      log "building $b v$version (the first build takes a while; see README)"
+      CGO_ENABLED=0 go build -mod=readonly -trimpath -ldflags "$ldflags" -o "$out/$b.tmp" "./cmd/$b"
+      mv "$out/$b.tmp" "$out/$b"
+    fi
+  done
+  assets="$out"
+fi
+# helm, for the chart tests: beside the others, else on the PATH, else installed beside the others.
+if [[ ! -x "$assets/helm" ]] && ! command -v helm >/dev/null 2>&1; then
+  command -v go >/dev/null 2>&1 || { log "helm not found and Go is not there to install it"; exit 1; }
   log "installing helm $helm_version"
   tmp="$(mktemp -d)"
   CGO_ENABLED=0 GOBIN="$tmp" go install -trimpath -ldflags "-s -w" "helm.sh/helm/v3/cmd/helm@$helm_version"
-  mv "$tmp/helm" "$out/helm"; rmdir "$tmp"
+  mv "$tmp/helm" "$assets/helm"; rmdir "$tmp"
 fi
-log "binaries in $out ($((SECONDS - start)) s)"
-echo "$out"
+(( SECONDS - start > 1 )) && log "binaries in $assets ($((SECONDS - start)) s)"
+echo "$assets"
