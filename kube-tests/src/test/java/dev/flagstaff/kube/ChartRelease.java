@@ -85,6 +85,7 @@ final class ChartRelease {
   JarProcess run(String component, Path jar, String pod, Map<String, String> overrides) {
     Map<String, String> env = environment(component, pod);
     env.put("KUBECONFIG", server.kubeconfig(namespace, serviceAccount(component)).toString());
+    env.put("HOSTNAME", pod); // as the kubelet sets it
     env.putAll(overrides);
     return JarProcess.start(pod, jar, env, logs);
   }
