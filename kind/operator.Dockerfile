@@ -1,0 +1,6 @@
+# The operator's image, for kind (kind/seed-rollout.sh) and your own registry: the shaded jar on a JRE.
+# Build from the repository root after `mvn -B package -DskipTests`.
+FROM eclipse-temurin:17-jre
+COPY operator/target/flagstaff-operator.jar /opt/flagstaff/flagstaff-operator.jar
+USER 65532:65532
+ENTRYPOINT ["java", "-jar", "/opt/flagstaff/flagstaff-operator.jar"]
