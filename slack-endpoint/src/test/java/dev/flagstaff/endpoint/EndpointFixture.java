@@ -30,7 +30,7 @@ final class EndpointFixture implements AutoCloseable {
   static final String FLAG = "slack_events_app_home_opened";
   static final ObjectMapper JSON = new ObjectMapper();
   /** Words of the default feature view, absent from the fallback. */
-  static final String FEATURE_WORDS = "Feature flags for this workspace";
+  static final String FEATURE_WORDS = dev.flagstaff.endpoint.home.HomeView.FEATURE_HEADLINE;
   private static final java.util.concurrent.atomic.AtomicLong EVENTS = new java.util.concurrent.atomic.AtomicLong();
 
   final SlackApiStub slack;

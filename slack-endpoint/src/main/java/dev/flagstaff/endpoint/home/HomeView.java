@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class HomeView {
   public static final int MAX_BLOCKS = 100;
+  /** The first words of the default feature view. */
+  public static final String FEATURE_HEADLINE = "Feature flags for this workspace, managed as Kubernetes resources.";
   /** The default fallback view's only text. */
   public static final String FALLBACK_TEXT = "There is nothing to show here right now.";
 
@@ -41,7 +43,7 @@ public final class HomeView {
     } else {
       blocks.add(header(h -> h.text(plainText("Flagstaff"))));
       blocks.add(section(s -> s.text(markdownText(
-          "*Feature flags for this workspace, managed as Kubernetes resources.*\n"
+          "*" + FEATURE_HEADLINE + "*\n"
               + "Flags are rolled out environment by environment (dev, staging, production), by percentage of "
               + "users or of time, and rolled back by setting `enabled: false`. This Home tab is shown while the "
               + "flag `" + escape(appHomeFlag) + "` is on for you."))));
