@@ -46,7 +46,8 @@ if [[ "${P3_JFR:-}" == 1 ]]; then
   JFR=(-XX:StartFlightRecording=filename=$RESULTS/p3-flagstaff.jfr,settings=profile)
 fi
 
-SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ \
+# The pure acknowledgement path: flag off and no fallback view, so the worker makes no Web API call.
+SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ FLAGSTAFF_HOME_FALLBACK=false \
   FLAGSTAFF_FLAGS_FILE=$WORK/flags.json FLAGSTAFF_BIND_ADDRESS=127.0.0.1 \
   FLAGSTAFF_PORT=$FLAGSTAFF_PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ FLAGSTAFF_LOG_LEVEL=WARN \
   java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/p3-flagstaff-gc.log::filecount=0 \

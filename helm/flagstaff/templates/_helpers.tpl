@@ -192,3 +192,23 @@ spec:
     matchLabels:
       {{- include "flagstaff.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 6 }}
 {{- end }}
+
+{{/*
+"true" when the endpoint gets a Home template file (the feature view's or the fallback's), else empty. Each
+template must be a JSON object with "type": "home"; a fallback template with homeFallback false is refused.
+*/}}
+{{- define "flagstaff.endpoint.homeTemplates" -}}
+{{- $e := .Values.endpoint -}}
+{{- if and $e.homeFallbackTemplate (not $e.homeFallback) -}}
+{{- fail "endpoint.homeFallbackTemplate is set but endpoint.homeFallback is false: the fallback view would never be published; unset one of them" -}}
+{{- end -}}
+{{- range $name := list "homeTemplate" "homeFallbackTemplate" -}}
+{{- with get $e $name -}}
+{{- $view := fromJson . -}}
+{{- if or (hasKey $view "Error") (ne (toString (get $view "type")) "home") (not (kindIs "slice" (get $view "blocks"))) -}}
+{{- fail (printf "endpoint.%s must be a Block Kit view: a JSON object with \"type\": \"home\" and a \"blocks\" list" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if or $e.homeTemplate $e.homeFallbackTemplate -}}true{{- end -}}
+{{- end -}}

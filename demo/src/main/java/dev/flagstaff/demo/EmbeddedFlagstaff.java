@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.endpoint.SlackEndpoint;
+import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.testkit.SlackApiStub;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,7 +79,8 @@ final class EmbeddedFlagstaff implements AutoCloseable {
           "FLAGSTAFF_CONFIGMAP", CONFIGMAP,
           "FLAGSTAFF_ENVIRONMENT", environment,
           "FLAGSTAFF_PORT", "0",
-          "FLAGSTAFF_MANAGEMENT_PORT", "0")), kubernetes.newClient());
+          "FLAGSTAFF_MANAGEMENT_PORT", "0",
+          "FLAGSTAFF_QUEUE_CAPACITY", "10000")), kubernetes.newClient());
       endpoint.start();
       EmbeddedFlagstaff flagstaff = new EmbeddedFlagstaff(kubernetes, slack, operator, endpoint,
           SlackRequests.forPort(signingSecret, endpoint.port()));
@@ -195,35 +198,52 @@ final class EmbeddedFlagstaff implements AutoCloseable {
   }
 
   /**
-   * Sends {@code count} signed {@code app_home_opened} events (distinct event ids and users), waits until the
-   * endpoint's worker has handled every one, and returns how many led to a {@code views.publish} at the stub.
+   * Each of {@code users} opens the App Home once (a signed {@code app_home_opened} each, distinct event ids), and
+   * this waits until the endpoint's worker has finished every one: decided, and any {@code views.publish} it made
+   * answered by the Slack stub, so {@link #homeTab} shows the result.
    */
-  int sendAppHomeOpened(int count) {
-    int publishedBefore = slack.calls("views.publish").size();
-    double handledBefore = handled(null);
-    double publishingBefore = handled("publish");
-    for (int i = 0; i < count; i++) {
+  void openHome(List<String> users) {
+    double before = finished();
+    for (String user : users) {
       long n = EVENT_IDS.incrementAndGet();
-      HttpResponse<String> response = events.send(
-          SlackRequests.appHomeOpened("EvDEMO" + n, "TDEMO", "UDEMO" + n, "home", null));
+      HttpResponse<String> response = events.send(SlackRequests.appHomeOpened("EvDEMO" + n, "TDEMO", user, "home", null));
       if (response.statusCode() != 200) {
         throw new IllegalStateException("the endpoint answered " + response.statusCode() + ": " + response.body());
       }
     }
-    await("the endpoint's worker to handle " + count + " events", Duration.ofSeconds(30),
-        () -> handled(null) - handledBefore >= count);
-    // The worker decides, then calls views.publish: wait for every call it decided to make to reach the stub.
-    int publishing = (int) (handled("publish") - publishingBefore);
-    await(publishing + " views.publish calls to reach the Slack stub", Duration.ofSeconds(30),
-        () -> slack.calls("views.publish").size() - publishedBefore >= publishing);
-    return slack.calls("views.publish").size() - publishedBefore;
+    await("the endpoint to handle " + users.size() + " app_home_opened events", Duration.ofSeconds(60),
+        () -> finished() - before >= users.size());
   }
 
-  /** app_home_opened events the worker has finished deciding on, with this outcome or (null) any outcome. */
-  private double handled(String outcome) {
-    return endpoint.registry().find("flagstaff.app.home").counters().stream()
-        .filter(c -> outcome == null || outcome.equals(c.getId().getTag("outcome")))
+  /** What {@code user}'s Home tab shows at the Slack stub (the last view published to them), or {@code null}. */
+  SlackApiStub.HomeTab homeTab(String user) {
+    return slack.homeTab(user);
+  }
+
+  /** Whether {@code user}'s Home tab shows the feature view (the endpoint's default Home view). */
+  boolean showsFeature(String user) {
+    SlackApiStub.HomeTab tab = slack.homeTab(user);
+    return tab != null && tab.shows(HomeView.FEATURE_HEADLINE);
+  }
+
+  /** Whether {@code user}'s Home tab shows the fallback view. */
+  boolean showsFallback(String user) {
+    SlackApiStub.HomeTab tab = slack.homeTab(user);
+    return tab != null && tab.text().equals(HomeView.FALLBACK_TEXT);
+  }
+
+  /**
+   * app_home_opened events the worker has finished: decided without a publish, or published with a final result
+   * (a retried attempt is not final).
+   */
+  private double finished() {
+    double unpublished = endpoint.registry().find("flagstaff.app.home").counters().stream()
+        .filter(c -> !"publish".equals(c.getId().getTag("outcome")) && !"fallback".equals(c.getId().getTag("outcome")))
         .mapToDouble(Counter::count).sum();
+    double published = endpoint.registry().find("flagstaff.slack.views.publish").counters().stream()
+        .filter(c -> !"retried".equals(c.getId().getTag("result")))
+        .mapToDouble(Counter::count).sum();
+    return unpublished + published;
   }
 
   private boolean isReady(int managementPort) {

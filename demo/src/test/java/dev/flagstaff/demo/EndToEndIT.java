@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.JarProcess;
 import dev.flagstaff.testkit.SlackApiStub;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.TestInfo;
 
 /**
  * The operator jar and the endpoint jar as separate JVMs against a mock API server started here, with a stub
- * of the Slack Web API, signed events over HTTP: enable → the App Home is published; roll back → the next
- * event publishes nothing (the time from the API write to the endpoint's flip is printed); delete → the key
- * is gone and the endpoint treats the flag as off.
+ * of the Slack Web API, signed events over HTTP, asserting on what U1's Home tab shows: enable → the feature view;
+ * roll back → the fallback view (the time from the API write until U1's tab shows it is printed); enable again →
+ * the feature view; delete → the key is gone and the tab shows the fallback.
  */
 class EndToEndIT {
   private static final String NAMESPACE = "e2e";
@@ -102,31 +103,39 @@ class EndToEndIT {
   }
 
   @Test
-  void enableThenRollBackThenDeleteAcrossRealProcesses() throws Exception {
-    // Enable: the App Home is published.
+  void enableThenRollBackThenEnableThenDeleteAcrossRealProcesses() throws Exception {
+    // Enable: U1 opens the Home tab and it shows the feature view.
     apply("05-enable-globally.yaml");
     awaitEntry("{\"enabled\":true,");
     awaitDecision(true);
-    int handled = handledEvents("publish");
-    sendAppHomeOpened("UENABLED");
-    await().atMost(Duration.ofSeconds(10)).until(() -> slack.calls("views.publish").size() == 1);
+    openHome("U1");
+    assertThat(slack.homeTab("U1").text()).contains(HomeView.FEATURE_HEADLINE);
     SlackApiStub.Call publish = slack.calls("views.publish").get(0);
-    assertThat(publish.field("user_id")).isEqualTo("UENABLED");
+    assertThat(publish.field("user_id")).isEqualTo("U1");
     assertThat(publish.authorization()).isEqualTo("Bearer " + botToken);
     assertThat(JSON.readTree(publish.field("view")).path("type").asText()).isEqualTo("home");
-    awaitHandled("publish", handled + 1);
 
-    // Roll back: applying enabled: false flips the endpoint; the next event publishes nothing.
+    // Roll back: U1 opens the Home tab again, and it shows the fallback view (the feature is gone from it).
     long written = apply("06-rollback.yaml");
-    long flipped = awaitDecision(false);
-    System.out.printf("[e2e] rollback: API write → endpoint decision off in %.1f ms (operator and endpoint as "
-        + "separate JVMs, mock API server, loopback)%n", (flipped - written) / 1e6);
+    long shown = 0;
+    for (int visits = 0; visits < 500 && shown == 0; visits++) {
+      openHome("U1");
+      if (slack.homeTab("U1").text().equals(HomeView.FALLBACK_TEXT)) {
+        shown = System.nanoTime();
+      }
+    }
+    assertThat(shown).as("U1's Home tab shows the fallback after the rollback").isNotZero();
+    System.out.printf("[e2e] rollback: API write → U1's Home tab shows the fallback in %.1f ms (operator and "
+        + "endpoint as separate JVMs, mock API server, loopback; U1 opening the tab again and again)%n",
+        (shown - written) / 1e6);
     assertThat(entry()).startsWith("{\"enabled\":false");
-    handled = handledEvents("flag_off");
-    sendAppHomeOpened("UAFTERROLLBACK");
-    awaitHandled("flag_off", handled + 1);
-    assertThat(slack.calls("views.publish")).hasSize(1);
     assertThat(status().getStatus().getState()).isEqualTo("Disabled");
+
+    // Enable again: the feature view is back on U1's tab.
+    apply("05-enable-globally.yaml");
+    awaitDecision(true);
+    openHome("U1");
+    assertThat(slack.homeTab("U1").text()).contains(HomeView.FEATURE_HEADLINE);
 
     // Delete: the finalizer removes the key; the endpoint treats the unknown flag as off.
     client.resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(NAME).delete();
@@ -135,10 +144,8 @@ class EndToEndIT {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(qa().path("reason").asText()).isEqualTo("unknown_flag"));
     assertThat(qa().path("enabled").asBoolean(true)).isFalse();
-    handled = handledEvents("flag_off");
-    sendAppHomeOpened("UAFTERDELETE");
-    awaitHandled("flag_off", handled + 1);
-    assertThat(slack.calls("views.publish")).hasSize(1);
+    openHome("U1");
+    assertThat(slack.homeTab("U1").text()).isEqualTo(HomeView.FALLBACK_TEXT);
   }
 
   @Test
@@ -190,25 +197,26 @@ class EndToEndIT {
     return at[0];
   }
 
-  private void sendAppHomeOpened(String user) {
+  /** {@code user} opens the Home tab; returns once the endpoint's views.publish for it has been answered. */
+  private void openHome(String user) throws Exception {
+    int published = finishedPublishes();
     var response = events.send(SlackRequests.appHomeOpened("EvE2E" + (++eventNumber), "TE2E", user, "home", null));
     assertThat(response.statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+        .until(() -> finishedPublishes() > published);
   }
 
-  /** app_home_opened events the endpoint's worker decided on with this outcome, read from its Prometheus /metrics. */
-  private int handledEvents(String outcome) throws Exception {
+  /** views.publish calls with a final result (not "retried"), read from the endpoint's Prometheus /metrics. */
+  private int finishedPublishes() throws Exception {
     String metrics = JarProcess.get(endpointManagement, "/metrics").body();
-    Matcher m = Pattern.compile("(?m)^flagstaff_app_home_total\\{[^}]*outcome=\"" + outcome + "\"[^}]*} ([0-9.E+-]+)$")
-        .matcher(metrics);
+    Matcher m = Pattern.compile("(?m)^flagstaff_slack_views_publish_total\\{([^}]*)} ([0-9.E+-]+)$").matcher(metrics);
     double sum = 0;
     while (m.find()) {
-      sum += Double.parseDouble(m.group(1));
+      if (!m.group(1).contains("result=\"retried\"")) {
+        sum += Double.parseDouble(m.group(2));
+      }
     }
     return (int) sum;
-  }
-
-  private void awaitHandled(String outcome, int count) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> handledEvents(outcome) >= count);
   }
 
   private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {

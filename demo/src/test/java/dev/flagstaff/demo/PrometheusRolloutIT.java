@@ -12,6 +12,7 @@ import dev.flagstaff.api.v1alpha1.Rollout;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.api.v1alpha1.RolloutStep;
 import dev.flagstaff.endpoint.SlackEndpoint;
+import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.flags.Strategy;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
@@ -114,8 +115,8 @@ class PrometheusRolloutIT {
     await().until(() -> rollout() != null && rollout().getLastAnalysisAt() != null);
 
     // healthy traffic: the checks pass on real data, run after run
-    int published = publish(20);
-    assertThat(published).as("about half of 20 events at 50%").isBetween(1, 19);
+    int showing = publish(20);
+    assertThat(showing).as("about half of 20 users' Home tabs show the feature at 50%").isBetween(1, 19);
     String lastRun = rollout().getLastAnalysisAt();
     await().until(() -> !lastRun.equals(rollout().getLastAnalysisAt()));
     String nextRun = rollout().getLastAnalysisAt();
@@ -239,28 +240,30 @@ class PrometheusRolloutIT {
     return eventLines(reason).stream().filter(l -> l.startsWith("Warning ")).collect(Collectors.toList());
   }
 
-  /** Sends signed app_home_opened events; returns how many views.publish calls reached the stub for them. */
+  /**
+   * {@code count} users open the Home tab (a signed app_home_opened each); returns how many of their Home tabs show
+   * the feature view once every views.publish has been answered.
+   */
   private int publish(int count) {
-    int before = slack.calls("views.publish").size();
-    double handledBefore = handled(null);
-    double publishingBefore = handled("publish");
+    double before = finishedPublishes();
+    List<String> users = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       long n = EVENT_IDS.incrementAndGet();
+      users.add("UPROM" + n);
       HttpResponse<String> response = events.send(SlackRequests.appHomeOpened("EvPROM" + n, "TPROM", "UPROM" + n,
           "home", null));
       assertThat(response.statusCode()).isEqualTo(200);
     }
-    await().until(() -> handled(null) - handledBefore >= count);
-    // the worker decides, then calls views.publish: wait for every call it decided to make to reach the stub
-    int publishing = (int) (handled("publish") - publishingBefore);
-    await().until(() -> slack.calls("views.publish").size() - before >= publishing);
-    return slack.calls("views.publish").size() - before;
+    // every event is published (the feature view or the fallback): wait for each publish's final result
+    await().until(() -> finishedPublishes() - before >= count);
+    return (int) users.stream().map(slack::homeTab)
+        .filter(tab -> tab != null && tab.shows(HomeView.FEATURE_HEADLINE)).count();
   }
 
-  /** app_home_opened events the endpoint's worker has finished, with this outcome or (null) any outcome. */
-  private double handled(String outcome) {
-    return endpoint.registry().find("flagstaff.app.home").counters().stream()
-        .filter(c -> outcome == null || outcome.equals(c.getId().getTag("outcome")))
+  /** views.publish calls with a final result (a retried attempt is not final). */
+  private double finishedPublishes() {
+    return endpoint.registry().find("flagstaff.slack.views.publish").counters().stream()
+        .filter(c -> !"retried".equals(c.getId().getTag("result")))
         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 

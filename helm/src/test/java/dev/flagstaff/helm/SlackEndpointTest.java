@@ -4,12 +4,15 @@ import static dev.flagstaff.helm.Chart.NAMESPACE;
 import static dev.flagstaff.helm.Values.ENDPOINT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -193,6 +196,53 @@ class SlackEndpointTest {
         .containsEntry("FLAGSTAFF_WORKER_THREADS", "8")
         .containsEntry("SLACK_API_URL", "https://slack-stub.example/api/");
     assertThat(custom.get(Deployment.class, Values.NON_DEFAULT_ENDPOINT).getSpec().getReplicas()).isEqualTo(3);
+  }
+
+  @Test
+  void byDefaultTheFallbackViewIsOnAndNoTemplateIsMounted() {
+    Manifests manifests = Chart.render(Values.DEFAULTS);
+
+    assertThat(env(manifests, ENDPOINT)).containsEntry("FLAGSTAFF_HOME_FALLBACK", "true")
+        .doesNotContainKeys("FLAGSTAFF_HOME_TEMPLATE", "FLAGSTAFF_HOME_FALLBACK_TEMPLATE");
+    assertThat(manifests.ofType(ConfigMap.class)).isEmpty();
+    assertThat(pod(manifests, ENDPOINT).getVolumes()).extracting(Volume::getName).containsExactly("tmp");
+  }
+
+  @Test
+  void theHomeTemplatesAreFilesTheEndpointReadsFromAConfigMapAndAChangeRollsThePods() {
+    Manifests manifests = Chart.render(Values.NON_DEFAULT);
+    String name = Values.NON_DEFAULT_ENDPOINT;
+
+    Map<String, String> env = env(manifests, name);
+    ConfigMap templates = manifests.get(ConfigMap.class, name + "-home");
+    assertThat(templates.getData()).containsOnly(
+        Map.entry("home.json", Values.HOME_TEMPLATE), Map.entry("fallback.json", Values.FALLBACK_TEMPLATE));
+    Container container = pod(manifests, name).getContainers().get(0);
+    VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getName().equals("home-templates"))
+        .findFirst().orElseThrow();
+    assertThat(mount.getReadOnly()).isTrue();
+    assertThat(env.get("FLAGSTAFF_HOME_TEMPLATE")).isEqualTo(mount.getMountPath() + "/home.json");
+    assertThat(env.get("FLAGSTAFF_HOME_FALLBACK_TEMPLATE")).isEqualTo(mount.getMountPath() + "/fallback.json");
+    assertThat(env).containsEntry("FLAGSTAFF_HOME_FALLBACK", "true");
+    assertThat(pod(manifests, name).getVolumes()).filteredOn(v -> v.getName().equals("home-templates"))
+        .singleElement().satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo(name + "-home"));
+
+    String checksum = checksum(manifests, name);
+    String edited = Values.NON_DEFAULT.replace("\"text\":\"Soon\"", "\"text\":\"Later\"");
+    assertThat(edited).isNotEqualTo(Values.NON_DEFAULT);
+    assertThat(checksum(Chart.render(edited), name)).isNotNull().isNotEqualTo(checksum);
+  }
+
+  @Test
+  void theFallbackCanBeTurnedOffForSlacksPlaceholder() {
+    Manifests manifests = Chart.render(Values.defaultsWith("endpoint: {homeFallback: false}"));
+
+    assertThat(env(manifests, ENDPOINT)).containsEntry("FLAGSTAFF_HOME_FALLBACK", "false");
+  }
+
+  private static String checksum(Manifests manifests, String deployment) {
+    return manifests.get(Deployment.class, deployment).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get("checksum/home-templates");
   }
 
   @Test

@@ -27,6 +27,8 @@ final class Values {
         replicas: 3
         actor: team
         homeShowFlags: true
+        homeTemplate: '{"type":"home","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"*Acme*"}}]}'
+        homeFallbackTemplate: '{"type":"home","blocks":[{"type":"section","text":{"type":"plain_text","text":"Soon"}}]}'
         appHomeFlag: app_home_v2
         workerThreads: 8
         podDisruptionBudget: {enabled: false}
@@ -45,6 +47,10 @@ final class Values {
 
   static final String NON_DEFAULT_OPERATOR = "fs-operator";
   static final String NON_DEFAULT_ENDPOINT = "fs-slack-endpoint";
+  static final String HOME_TEMPLATE =
+      "{\"type\":\"home\",\"blocks\":[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*Acme*\"}}]}";
+  static final String FALLBACK_TEMPLATE =
+      "{\"type\":\"home\",\"blocks\":[{\"type\":\"section\",\"text\":{\"type\":\"plain_text\",\"text\":\"Soon\"}}]}";
   static final String SIGNING_SECRET = "s1gning-secret-value-for-tests";
   static final String BOT_TOKEN = "xoxb-bot-token-value-for-tests";
 

@@ -36,6 +36,8 @@ class ValuesValidationTest {
       "'operator: {replicas: two}'                         | replicas",
       "'endpoint: {replicas: \"2\"}'                       | replicas",
       "'endpoint: {homeShowFlags: \"yes\"}'                | homeShowFlags",
+      "'endpoint: {homeFallback: \"no\"}'                  | homeFallback",
+      "'endpoint: {homeTemplate: {type: home}}'           | homeTemplate",
       "'operator: {image: {tag: 1.2}}'                     | tag",
       "'metrics: {serviceMonitor: {enabled: 1}}'           | enabled",
       // a value out of range
@@ -53,6 +55,16 @@ class ValuesValidationTest {
   })
   void aBadValueIsRefusedByTheSchema(String yaml, String named) {
     assertThat(Chart.renderFailure(Values.defaultsWith(yaml + "\n"))).contains(named);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "'endpoint: {homeTemplate: \"{not json\"}'                                   | endpoint.homeTemplate must be a Block Kit view",
+      "'endpoint: {homeFallbackTemplate: \"{\\\"type\\\":\\\"modal\\\",\\\"blocks\\\":[]}\"}'  | endpoint.homeFallbackTemplate must be a Block Kit view",
+      "'endpoint: {homeFallback: false, homeFallbackTemplate: \"{\\\"type\\\":\\\"home\\\",\\\"blocks\\\":[]}\"}' | endpoint.homeFallbackTemplate is set but endpoint.homeFallback is false",
+  })
+  void aHomeTemplateThatIsNoHomeViewOrAFallbackTemplateWithTheFallbackOffIsRefused(String yaml, String message) {
+    assertThat(Chart.renderFailure(Values.defaultsWith(yaml + "\n"))).contains(message);
   }
 
   @Test

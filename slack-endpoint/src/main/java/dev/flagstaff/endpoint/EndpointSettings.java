@@ -34,6 +34,10 @@ public final class EndpointSettings {
   public final boolean homeShowFlags;
   /** {@code null}: the default Home view. */
   public final Path homeTemplate;
+  /** Whether the fallback view is published while the flag is off (false: nothing, Slack's placeholder). */
+  public final boolean homeFallback;
+  /** {@code null}: the default fallback view. */
+  public final Path homeFallbackTemplate;
   /** {@code null} when unset. */
   public final String environment;
   public final Duration signatureMaxAge;
@@ -69,6 +73,13 @@ public final class EndpointSettings {
     homeShowFlags = config.bool("FLAGSTAFF_HOME_SHOW_FLAGS", false);
     String template = config.string("FLAGSTAFF_HOME_TEMPLATE");
     homeTemplate = template == null ? null : Path.of(template);
+    homeFallback = config.bool("FLAGSTAFF_HOME_FALLBACK", true);
+    String fallbackTemplate = config.string("FLAGSTAFF_HOME_FALLBACK_TEMPLATE");
+    homeFallbackTemplate = fallbackTemplate == null ? null : Path.of(fallbackTemplate);
+    if (homeFallbackTemplate != null && !homeFallback) {
+      throw new ConfigException("FLAGSTAFF_HOME_FALLBACK_TEMPLATE is set but FLAGSTAFF_HOME_FALLBACK is false: "
+          + "the fallback view would never be published; unset one of them");
+    }
     environment = config.string("FLAGSTAFF_ENVIRONMENT");
     signatureMaxAge = positive(config, "FLAGSTAFF_SIGNATURE_MAX_AGE", Duration.ofMinutes(5));
     workerThreads = config.integer("FLAGSTAFF_WORKER_THREADS", 4, 1, 256);

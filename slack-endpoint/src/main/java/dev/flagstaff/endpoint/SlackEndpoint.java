@@ -13,6 +13,7 @@ import dev.flagstaff.endpoint.flags.FlagsStore;
 import dev.flagstaff.endpoint.home.AppHomeHandler;
 import dev.flagstaff.endpoint.home.AppHomePublisher;
 import dev.flagstaff.endpoint.home.HomeTemplate;
+import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.endpoint.propagation.ConsumerLease;
 import dev.flagstaff.endpoint.http.EventsHandler;
 import dev.flagstaff.endpoint.http.EventsServer;
@@ -65,6 +66,8 @@ public final class SlackEndpoint implements AutoCloseable {
   SlackEndpoint(Config config, KubernetesClient client, Clock clock) {
     settings = new EndpointSettings(config);
     View template = settings.homeTemplate == null ? null : HomeTemplate.load(settings.homeTemplate);
+    View fallback = !settings.homeFallback ? null : HomeView.fallback(settings.homeFallbackTemplate == null
+        ? null : HomeTemplate.load(HomeTemplate.FALLBACK, settings.homeFallbackTemplate));
     if (settings.flagsFile == null && client == null) {
       throw new ConfigException("FLAGSTAFF_FLAGS_FILE is required when no Kubernetes client is available");
     }
@@ -99,7 +102,7 @@ public final class SlackEndpoint implements AutoCloseable {
     AppHomePublisher publisher =
         new AppHomePublisher(slack, settings.botToken, metrics, settings.slackMaxAttempts, retries);
     AppHomeHandler appHome = new AppHomeHandler(flags, settings.appHomeFlag, settings.actor, settings.homeShowFlags,
-        settings.environment, template, publisher, metrics);
+        settings.environment, template, fallback, publisher, metrics);
 
     worker = new Worker(settings.workerThreads, settings.queueCapacity, registry);
     EventDeduplicator deduplicator = new EventDeduplicator(settings.dedupeCapacity, settings.dedupeWindow, clock);
@@ -131,8 +134,9 @@ public final class SlackEndpoint implements AutoCloseable {
       close();
       throw new IllegalStateException("cannot listen on port " + settings.port + ": " + e.getMessage(), e);
     }
-    LOG.info("Slack events endpoint listening on {}{}, flags from {}, App Home flag {}", events.port(),
-        EndpointSettings.EVENTS_PATH, source.describe(), settings.appHomeFlag);
+    LOG.info("Slack events endpoint listening on {}{}, flags from {}, App Home flag {}, {} while it is off",
+        events.port(), EndpointSettings.EVENTS_PATH, source.describe(), settings.appHomeFlag,
+        settings.homeFallback ? "the fallback view" : "nothing published (FLAGSTAFF_HOME_FALLBACK=false)");
     if (settings.botToken == null) {
       LOG.warn("SLACK_BOT_TOKEN is not set: events are acknowledged but the App Home cannot be published");
     }

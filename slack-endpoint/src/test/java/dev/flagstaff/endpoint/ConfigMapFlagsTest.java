@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstaff.testkit.KubernetesTestServer;
-import dev.flagstaff.testkit.SlackRequests;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -53,16 +52,15 @@ class ConfigMapFlagsTest {
     startEndpoint();
     await().until(() -> decision("U1").get("enabled").asBoolean());
 
-    fx.requests.send(SlackRequests.appHomeOpened("EvK1", "T1", "U1", "home", null));
-    await().until(() -> fx.slack.calls("views.publish").size() == 1);
+    fx.openHome("U1");
+    assertThat(fx.tab("U1").text()).contains(EndpointFixture.FEATURE_WORDS);
 
     writeFlags(Map.of(FLAG, "{\"enabled\":false,\"generation\":2}"));
     await().until(() -> !decision("U1").get("enabled").asBoolean());
     assertThat(decision("U1").get("reason").asText()).isEqualTo("disabled");
 
-    fx.requests.send(SlackRequests.appHomeOpened("EvK2", "T1", "U1", "home", null));
-    await().until(() -> fx.count("flagstaff.app.home", "outcome", "flag_off") == 1);
-    assertThat(fx.slack.calls("views.publish")).hasSize(1);
+    fx.openHome("U1");
+    assertThat(fx.tab("U1").text()).isEqualTo(dev.flagstaff.endpoint.home.HomeView.FALLBACK_TEXT);
 
     String version = client.configMaps().inNamespace(NS).withName("feature-flags").get().getMetadata().getResourceVersion();
     JsonNode flags = fx.management("/flags");

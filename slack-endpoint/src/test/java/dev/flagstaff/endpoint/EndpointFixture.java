@@ -29,6 +29,9 @@ final class EndpointFixture implements AutoCloseable {
   static final String TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
   static final String FLAG = "slack_events_app_home_opened";
   static final ObjectMapper JSON = new ObjectMapper();
+  /** Words of the default feature view, absent from the fallback. */
+  static final String FEATURE_WORDS = dev.flagstaff.endpoint.home.HomeView.FEATURE_HEADLINE;
+  private static final java.util.concurrent.atomic.AtomicLong EVENTS = new java.util.concurrent.atomic.AtomicLong();
 
   final SlackApiStub slack;
   final Path flagsDir;
@@ -123,6 +126,43 @@ final class EndpointFixture implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Each of {@code users} opens the Home tab (a signed {@code app_home_opened}) and the worker finishes with every
+   * one: the decision is made and any {@code views.publish} it called has been answered, so {@link #tab} shows its
+   * result. Keep {@code users} within FLAGSTAFF_QUEUE_CAPACITY, or some events are dropped and this times out.
+   */
+  void openHome(String... users) {
+    double done = finished();
+    java.util.Arrays.stream(users).parallel().forEach(user -> {
+      HttpResponse<String> response = requests.send(SlackRequests.appHomeOpened("Ev" + EVENTS.incrementAndGet(), "T1",
+          user, "home", null));
+      if (response.statusCode() != 200) {
+        throw new AssertionError("the endpoint answered " + response.statusCode() + ": " + response.body());
+      }
+    });
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(60))
+        .until(() -> finished() >= done + users.length);
+  }
+
+  /**
+   * Events the worker has finished: decided without a publish, or published with a final result (a retried
+   * attempt is not final).
+   */
+  double finished() {
+    double handled = endpoint.registry().find("flagstaff.app.home").counters().stream()
+        .filter(c -> !"publish".equals(c.getId().getTag("outcome")) && !"fallback".equals(c.getId().getTag("outcome")))
+        .mapToDouble(Counter::count).sum();
+    double published = endpoint.registry().find("flagstaff.slack.views.publish").counters().stream()
+        .filter(c -> !"retried".equals(c.getId().getTag("result")))
+        .mapToDouble(Counter::count).sum();
+    return handled + published;
+  }
+
+  /** What {@code user}'s Home tab shows at the Slack stub; {@code null} when nothing was published to them. */
+  SlackApiStub.HomeTab tab(String user) {
+    return slack.homeTab(user);
   }
 
   /** A counter's value, 0 when it does not exist yet. */

@@ -49,6 +49,28 @@ class EndpointMainTest {
     assertThat(result.stderr()).doesNotContain("s3cr3t-value");
   }
 
+  @Test
+  void invalidFallbackTemplate() throws Exception {
+    Path template = tmp.resolve("fallback.json");
+    Files.writeString(template, "{\"type\":\"home\"}");
+    Result result = run(Map.of("SLACK_SIGNING_SECRET", "s3cr3t-value", "FLAGSTAFF_FLAGS_FILE", tmp.toString(),
+        "FLAGSTAFF_HOME_FALLBACK_TEMPLATE", template.toString()));
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.stderr().strip()).isEqualTo("flagstaff-slack-endpoint: FLAGSTAFF_HOME_FALLBACK_TEMPLATE: "
+        + template + " must have a \"blocks\" list");
+  }
+
+  @Test
+  void aFallbackTemplateWithTheFallbackTurnedOffIsAContradiction() throws Exception {
+    Path template = tmp.resolve("fallback.json");
+    Files.writeString(template, "{\"type\":\"home\",\"blocks\":[]}");
+    Result result = run(Map.of("SLACK_SIGNING_SECRET", "s3cr3t-value", "FLAGSTAFF_FLAGS_FILE", tmp.toString(),
+        "FLAGSTAFF_HOME_FALLBACK", "false", "FLAGSTAFF_HOME_FALLBACK_TEMPLATE", template.toString()));
+    assertThat(result.exit()).isEqualTo(2);
+    assertThat(result.stderr().strip()).startsWith("flagstaff-slack-endpoint: FLAGSTAFF_HOME_FALLBACK_TEMPLATE is set "
+        + "but FLAGSTAFF_HOME_FALLBACK is false").doesNotContain("\n");
+  }
+
   static String classpathSeparator() {
     return File.pathSeparator;
   }

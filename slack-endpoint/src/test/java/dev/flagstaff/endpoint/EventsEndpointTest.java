@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
 import java.net.ServerSocket;
@@ -67,22 +68,26 @@ class EventsEndpointTest {
   }
 
   @Test
-  void flagOffAcknowledgesAndPublishesNothing() {
+  void flagOffAcknowledgesAndPublishesTheFallbackView() throws Exception {
     start(Map.of());
     fx.flag(FLAG, "{\"enabled\":false}");
 
-    assertThat(fx.requests.send(SlackRequests.appHomeOpened("Ev02", "T1", "U1", "home", null)).statusCode()).isEqualTo(200);
+    assertThat(fx.requests.send(SlackRequests.appHomeOpened("Ev02", "T1", "U1", "home", "h-9")).statusCode()).isEqualTo(200);
 
-    await().until(() -> fx.count("flagstaff.app.home", "outcome", "flag_off") == 1);
-    assertThat(fx.slack.calls()).isEmpty();
+    await().until(() -> fx.count("flagstaff.slack.views.publish", "result", "ok") == 1);
+    SlackApiStub.Call call = fx.slack.calls("views.publish").get(0);
+    assertThat(call.field("user_id")).isEqualTo("U1");
+    assertThat(call.field("hash")).isEqualTo("h-9");
+    JsonNode view = JSON.readTree(call.field("view"));
+    assertThat(view.get("type").asText()).isEqualTo("home");
+    assertThat(view.toString()).contains(HomeView.FALLBACK_TEXT).doesNotContain(FLAG);
+    assertThat(fx.count("flagstaff.app.home", "outcome", "fallback")).isEqualTo(1);
     assertThat(fx.count("flagstaff.flag.decisions", "key", FLAG, "result", "off", "reason", "disabled")).isEqualTo(1);
   }
 
   @Test
-  void unknownFlagIsOffAndTheMessagesTabIsNotTheHome() {
+  void theMessagesTabIsNotTheHome() {
     start(Map.of());
-    fx.requests.send(SlackRequests.appHomeOpened("Ev03", "T1", "U1", "home", null));
-    await().until(() -> fx.count("flagstaff.app.home", "outcome", "flag_off") == 1);
     fx.flag(FLAG, "{\"enabled\":true}");
     fx.requests.send(SlackRequests.appHomeOpened("Ev04", "T1", "U1", "messages", null));
     await().until(() -> fx.count("flagstaff.app.home", "outcome", "not_home_tab") == 1);
@@ -202,9 +207,9 @@ class EventsEndpointTest {
     fx.flag(FLAG, "{\"enabled\":true,\"percentage\":0,\"strategy\":\"actors\",\"actors\":[\"T_BETA\"]}");
     fx.requests.send(SlackRequests.appHomeOpened("Ev13", "T_OTHER", "U_BETA_NOT", "home", null));
     fx.requests.send(SlackRequests.appHomeOpened("Ev14", "T_BETA", "U7", "home", null));
-    await().until(() -> fx.count("flagstaff.app.home", "outcome", "flag_off") == 1
-        && fx.slack.calls("views.publish").size() == 1);
-    assertThat(fx.slack.calls("views.publish").get(0).field("user_id")).isEqualTo("U7");
+    await().until(() -> fx.count("flagstaff.slack.views.publish", "result", "ok") == 2);
+    assertThat(fx.tab("U7").text()).contains(EndpointFixture.FEATURE_WORDS);
+    assertThat(fx.tab("U_BETA_NOT").text()).isEqualTo(HomeView.FALLBACK_TEXT);
   }
 
   @Test
@@ -213,9 +218,9 @@ class EventsEndpointTest {
     fx.flag(FLAG, "{\"enabled\":true,\"percentage\":0,\"strategy\":\"actors\",\"actors\":[\"U_QA\"]}");
     fx.requests.send(SlackRequests.appHomeOpened("Ev15", "T1", "U_SOMEONE", "home", null));
     fx.requests.send(SlackRequests.appHomeOpened("Ev16", "T1", "U_QA", "home", null));
-    await().until(() -> fx.count("flagstaff.app.home", "outcome", "flag_off") == 1
-        && fx.slack.calls("views.publish").size() == 1);
-    assertThat(fx.slack.calls("views.publish").get(0).field("user_id")).isEqualTo("U_QA");
+    await().until(() -> fx.count("flagstaff.slack.views.publish", "result", "ok") == 2);
+    assertThat(fx.tab("U_QA").text()).contains(EndpointFixture.FEATURE_WORDS);
+    assertThat(fx.tab("U_SOMEONE").text()).isEqualTo(HomeView.FALLBACK_TEXT);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.flagstaff.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -51,6 +53,44 @@ public final class SlackApiStub implements AutoCloseable {
     }
   }
 
+  /**
+   * What one user's Home tab shows: the view last published to them.
+   *
+   * @param view the view's JSON as the client sent it
+   * @param publishes how many successful publishes this user's tab has received
+   */
+  public record HomeTab(String userId, String view, int publishes, Instant publishedAt) {
+    /** Every {@code "text"} string of the view, in order, one per line: what the user reads. */
+    public String text() {
+      List<String> texts = new ArrayList<>();
+      try {
+        collectTexts(JSON.readTree(view), texts);
+      } catch (IOException e) {
+        return "";
+      }
+      return String.join("\n", texts);
+    }
+
+    private static void collectTexts(JsonNode node, List<String> texts) {
+      if (node.isObject()) {
+        node.fields().forEachRemaining(field -> {
+          if ("text".equals(field.getKey()) && field.getValue().isTextual()) {
+            texts.add(field.getValue().asText());
+          } else {
+            collectTexts(field.getValue(), texts);
+          }
+        });
+      } else if (node.isArray()) {
+        node.forEach(child -> collectTexts(child, texts));
+      }
+    }
+
+    /** Whether the tab shows {@code words} somewhere in its text. */
+    public boolean shows(String words) {
+      return text().contains(words);
+    }
+  }
+
   /** What the stub answers to one call. */
   public record Reply(int status, String body, Map<String, String> headers, Duration delay) {
     public Reply after(Duration wait) {
@@ -62,6 +102,8 @@ public final class SlackApiStub implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Deque<Reply>> scripts = new HashMap<>();
+  private final Map<String, HomeTab> homeTabs = new HashMap<>();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private SlackApiStub(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -116,10 +158,21 @@ public final class SlackApiStub implements AutoCloseable {
     return this;
   }
 
-  /** Forgets the calls and the scripts. */
+  /** What {@code userId}'s Home tab shows, or {@code null} when nothing was ever published to them. */
+  public synchronized HomeTab homeTab(String userId) {
+    return homeTabs.get(userId);
+  }
+
+  /** Every user's Home tab, by user id. */
+  public synchronized Map<String, HomeTab> homeTabs() {
+    return Map.copyOf(homeTabs);
+  }
+
+  /** Forgets the calls, the scripts and the Home tabs. */
   public synchronized void reset() {
     calls.clear();
     scripts.clear();
+    homeTabs.clear();
   }
 
   /** {@code 200 {"ok":true}} (with a view for views.publish). */
@@ -169,6 +222,9 @@ public final class SlackApiStub implements AutoCloseable {
         }
       }
       String answer = reply.body() != null ? reply.body() : defaultBody(method, form);
+      if (reply.body() == null && reply.status() == 200 && "views.publish".equals(method)) {
+        showOnHomeTab(form.get("user_id"), form.get("view"));
+      }
       reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
       byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
@@ -177,6 +233,14 @@ public final class SlackApiStub implements AutoCloseable {
         out.write(bytes);
       }
     }
+  }
+
+  private synchronized void showOnHomeTab(String userId, String view) {
+    if (userId == null || view == null) {
+      return;
+    }
+    HomeTab before = homeTabs.get(userId);
+    homeTabs.put(userId, new HomeTab(userId, view, before == null ? 1 : before.publishes() + 1, Instant.now()));
   }
 
   private static String defaultBody(String method, Map<String, String> form) {

@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * What the worker does with an {@code app_home_opened} event: on the Home tab, and with the flag on for this
- * request's actor (the Slack user, or the team), publish the Home view; otherwise publish nothing, so Slack shows
- * its placeholder. Safe to run twice.
+ * What the worker does with an {@code app_home_opened} event on the Home tab: decide the flag for this request's
+ * actor (the Slack user, or the team), then publish the feature view when it is on and the fallback view when it is
+ * off. A Home tab keeps the last view published to it, so publishing the fallback on every visit while the flag is
+ * off is what makes a rollback reach users who were shown the feature. With no fallback view
+ * ({@code FLAGSTAFF_HOME_FALLBACK=false}) nothing is published while off: a new user sees Slack's placeholder, and
+ * a user who was shown the feature keeps it. Safe to run twice.
  */
 public final class AppHomeHandler {
   private static final Logger LOG = LoggerFactory.getLogger(AppHomeHandler.class);
@@ -29,17 +32,20 @@ public final class AppHomeHandler {
   private final boolean showFlags;
   private final String environment;
   private final View template;
+  /** {@code null}: publish nothing while the flag is off. */
+  private final View fallback;
   private final AppHomePublisher publisher;
   private final EndpointMetrics metrics;
 
   public AppHomeHandler(FlagsStore flags, String flagKey, ActorKind actorKind, boolean showFlags, String environment,
-      View template, AppHomePublisher publisher, EndpointMetrics metrics) {
+      View template, View fallback, AppHomePublisher publisher, EndpointMetrics metrics) {
     this.flags = flags;
     this.flagKey = flagKey;
     this.actorKind = actorKind;
     this.showFlags = showFlags;
     this.environment = environment;
     this.template = template;
+    this.fallback = fallback;
     this.publisher = publisher;
     this.metrics = metrics;
   }
@@ -54,8 +60,14 @@ public final class AppHomeHandler {
       Decision decision = flags.evaluate(flagKey, actor);
       metrics.decision(decision);
       if (!decision.enabled()) {
-        metrics.appHome("flag_off");
-        LOG.debug("flag {} off for {} ({}): nothing published", flagKey, actor, decision.reason());
+        if (fallback == null) {
+          metrics.appHome("flag_off");
+          LOG.debug("flag {} off for {} ({}): nothing published", flagKey, actor, decision.reason());
+          return;
+        }
+        metrics.appHome("fallback");
+        LOG.debug("flag {} off for {} ({}): publishing the fallback view", flagKey, actor, decision.reason());
+        publisher.publish(event.eventId(), event.userId(), fallback, event.viewHash());
         return;
       }
       metrics.appHome("publish");

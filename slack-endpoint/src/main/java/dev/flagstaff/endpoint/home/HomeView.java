@@ -15,10 +15,15 @@ import java.util.List;
 /**
  * The App Home as a pure function of plain values: a header and what the app does (or the operator's template in
  * their place), then, when asked for, this environment's flags with their state and owners — a rollout dashboard
- * inside Slack. Never more than Slack's 100 blocks.
+ * inside Slack. Never more than Slack's 100 blocks. And the fallback view, what a user's Home tab shows while the
+ * flag is off for them: one neutral line (or the operator's fallback template), naming neither feature nor flag.
  */
 public final class HomeView {
   public static final int MAX_BLOCKS = 100;
+  /** The first words of the default feature view. */
+  public static final String FEATURE_HEADLINE = "Feature flags for this workspace, managed as Kubernetes resources.";
+  /** The default fallback view's only text. */
+  public static final String FALLBACK_TEXT = "There is nothing to show here right now.";
 
   /** One flag as the dashboard shows it. {@code owners} may be {@code null}. */
   public record FlagRow(String key, String state, String owners) {}
@@ -38,7 +43,7 @@ public final class HomeView {
     } else {
       blocks.add(header(h -> h.text(plainText("Flagstaff"))));
       blocks.add(section(s -> s.text(markdownText(
-          "*Feature flags for this workspace, managed as Kubernetes resources.*\n"
+          "*" + FEATURE_HEADLINE + "*\n"
               + "Flags are rolled out environment by environment (dev, staging, production), by percentage of "
               + "users or of time, and rolled back by setting `enabled: false`. This Home tab is shown while the "
               + "flag `" + escape(appHomeFlag) + "` is on for you."))));
@@ -55,6 +60,21 @@ public final class HomeView {
           .externalId(template.getExternalId());
     }
     return view.build();
+  }
+
+  /**
+   * The view published while the flag is off, replacing whatever the user's Home tab held (a Home tab keeps the
+   * last view published to it, so a rollback must overwrite the feature view).
+   *
+   * @param template the operator's fallback template; {@code null} for the default
+   */
+  public static View fallback(View template) {
+    if (template == null) {
+      return View.builder().type("home").blocks(List.of(section(s -> s.text(markdownText(FALLBACK_TEXT))))).build();
+    }
+    return View.builder().type("home").blocks(template.getBlocks() == null ? List.of() : template.getBlocks())
+        .callbackId(template.getCallbackId()).privateMetadata(template.getPrivateMetadata())
+        .externalId(template.getExternalId()).build();
   }
 
   private static void addFlags(List<LayoutBlock> blocks, String environment, List<FlagRow> flags) {

@@ -73,4 +73,27 @@ class HomeViewTest {
     assertThatThrownBy(() -> HomeTemplate.load(Path.of("does-not-exist.json")))
         .hasMessageContaining("cannot be read");
   }
+
+  @Test
+  void fallbackIsOneNeutralLineThatNamesNeitherFeatureNorFlag() {
+    View view = HomeView.fallback(null);
+    assertThat(view.getType()).isEqualTo("home");
+    assertThat(view.getBlocks()).singleElement().isInstanceOf(SectionBlock.class);
+    assertThat(((SectionBlock) view.getBlocks().get(0)).getText().getText()).isEqualTo(HomeView.FALLBACK_TEXT);
+    assertThat(json(view)).doesNotContain("Flagstaff").doesNotContain(FLAG).doesNotContain("flag");
+  }
+
+  @Test
+  void fallbackTemplateReplacesTheDefaultFallbackAndNamesItsOwnVariable() {
+    Path file = Path.of("fallback.json");
+    View template = HomeTemplate.parse(HomeTemplate.FALLBACK, file,
+        "{\"type\":\"home\",\"external_id\":\"acme-off\",\"blocks\":[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"Coming soon\"}}]}");
+    View view = HomeView.fallback(template);
+    assertThat(view.getExternalId()).isEqualTo("acme-off");
+    assertThat(json(view)).contains("Coming soon").doesNotContain(HomeView.FALLBACK_TEXT);
+
+    assertThatThrownBy(() -> HomeTemplate.parse(HomeTemplate.FALLBACK, file, "[]"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("FLAGSTAFF_HOME_FALLBACK_TEMPLATE: fallback.json must be a JSON object (a Block Kit view)");
+  }
 }
