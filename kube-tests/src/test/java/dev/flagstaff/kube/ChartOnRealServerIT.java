@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.testkit.JarProcess;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The Helm chart installed with the real {@code helm install}, then the operator and endpoint jars run as the
  * chart's ServiceAccounts under the chart's own Roles (see {@link ChartRelease}), and the whole seed rollout of
- * examples/seed-rollout walked with kubectl: each step's ConfigMap entry, status and endpoint decision, the App
- * Home published while on, and not one request refused by the authorizer.
+ * examples/seed-rollout walked with kubectl: each step's ConfigMap entry, status and endpoint decision, what a
+ * user's Home tab shows (the feature while on, the fallback after the rollback), and not one request refused by
+ * the authorizer.
  */
 @RealKubernetes
 class ChartOnRealServerIT {
@@ -97,13 +99,15 @@ class ChartOnRealServerIT {
         await(step.file() + ": the endpoint decides " + step.decision()).atMost(Duration.ofSeconds(10))
             .until(() -> decision(endpointManagement) == step.decision());
       }
-      if (Boolean.TRUE.equals(step.decision())) {
-        int before = slack.calls("views.publish").size();
-        assertThat(events.send(SlackRequests.appHomeOpened("EvCHART" + ++event, "TCHART", "UCHART", "home", null))
+      if (step.decision() != null) {
+        // UCHART opens the Home tab: the feature view while on, the fallback after the rollback.
+        int visit = ++event;
+        assertThat(events.send(SlackRequests.appHomeOpened("EvCHART" + visit, "TCHART", "UCHART", "home", null))
             .statusCode()).isEqualTo(200);
-        await("the App Home published for UCHART").atMost(Duration.ofSeconds(10))
-            .until(() -> slack.calls("views.publish").size() > before);
-        assertThat(slack.calls("views.publish").get(before).field("user_id")).isEqualTo("UCHART");
+        boolean featureShown = step.decision();
+        await(step.file() + ": UCHART's Home tab after visit " + visit).atMost(Duration.ofSeconds(10))
+            .until(() -> slack.homeTab("UCHART") != null && slack.homeTab("UCHART").publishes() == visit
+                && featureShown != HomeView.FALLBACK_TEXT.equals(slack.homeTab("UCHART").text()));
       }
     }
     kubectl.run("delete", "-f", seed.resolve("01-define.yaml").toString()).orThrow();
