@@ -20,7 +20,8 @@ import java.util.Map;
  * The Helm chart installed with the real {@code helm install} into one namespace, and its two Deployments run as
  * the kubelet would run them — but as JVMs on loopback: each jar gets its container's environment as the chart
  * renders it (values, the pod's own fields, the Secret's keys), and authenticates as the chart's own
- * ServiceAccount with a token from the TokenRequest API, so only the chart's Roles grant what it may do.
+ * ServiceAccount with a token from the TokenRequest API bound to a Pod object of that name (as the kubelet's
+ * projected token is), so only the chart's Roles and policies grant what it may do.
  */
 final class ChartRelease {
   static final String RELEASE = "flagstaff";
@@ -84,7 +85,7 @@ final class ChartRelease {
    */
   JarProcess run(String component, Path jar, String pod, Map<String, String> overrides) {
     Map<String, String> env = environment(component, pod);
-    env.put("KUBECONFIG", server.kubeconfig(namespace, serviceAccount(component)).toString());
+    env.put("KUBECONFIG", server.kubeconfigForPod(namespace, serviceAccount(component), pod).toString());
     env.put("HOSTNAME", pod); // as the kubelet sets it
     env.putAll(overrides);
     return JarProcess.start(pod, jar, env, logs);

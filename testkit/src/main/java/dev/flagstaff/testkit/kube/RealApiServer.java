@@ -141,6 +141,27 @@ public final class RealApiServer implements AutoCloseable {
         namespace);
   }
 
+  /**
+   * A kubeconfig for pod {@code pod} running as {@code serviceAccount}: the Pod object is created (nothing runs it)
+   * and the token is bound to it, as the kubelet's projected token is, so the API server sees the pod's name in
+   * the user's extra {@code authentication.kubernetes.io/pod-name} (what admission policies can check).
+   */
+  public Path kubeconfigForPod(String namespace, String serviceAccount, String pod) {
+    io.fabric8.kubernetes.api.model.Pod created = client.pods().inNamespace(namespace).withName(pod).get();
+    if (created == null) {
+      created = client.pods().inNamespace(namespace).resource(
+          new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(pod).endMetadata()
+              .withNewSpec().withServiceAccountName(serviceAccount).addNewContainer().withName("main")
+              .withImage("flagstaff.invalid/not-run:0").endContainer().endSpec().build()).create();
+    }
+    String token = client.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
+        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(86_400L)
+            .withNewBoundObjectRef().withApiVersion("v1").withKind("Pod").withName(pod)
+            .withUid(created.getMetadata().getUid()).endBoundObjectRef().endSpec().build())
+        .getStatus().getToken();
+    return writeKubeconfig(serviceAccount + "-" + pod, token, namespace);
+  }
+
   /** A token for {@code serviceAccount}, which must exist, from the TokenRequest API. */
   public String serviceAccountToken(String namespace, String serviceAccount) {
     return client.serviceAccounts().inNamespace(namespace).withName(serviceAccount)
