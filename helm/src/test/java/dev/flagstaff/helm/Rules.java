@@ -1,11 +1,18 @@
 package dev.flagstaff.helm;
 
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** RBAC rules flattened to "group/resource[name]:verb" grants, so two rule lists compare as sets. */
+/**
+ * RBAC rules flattened to "group/resource[name]:verb" grants, so two rule lists compare as sets; and the grants
+ * the processes were observed needing on a real API server, which the chart must grant exactly.
+ */
 final class Rules {
   private Rules() {}
 
@@ -27,26 +34,47 @@ final class Rules {
     return grants;
   }
 
-  /** What the operator may do in each namespace it watches (README, "Operator RBAC"). */
-  static final Set<String> OPERATOR = Set.of(
-      "flagstaff.dev/featureflags:get",
-      "flagstaff.dev/featureflags:list",
-      "flagstaff.dev/featureflags:watch",
-      "flagstaff.dev/featureflags:patch",
-      "flagstaff.dev/featureflags/status:update",
-      "/configmaps:get",
-      "/configmaps:list",
-      "/configmaps:watch",
-      "/configmaps:create",
-      "/configmaps:patch",
-      "/events:create",
-      "coordination.k8s.io/leases:list",
-      "coordination.k8s.io/leases:watch");
+  /**
+   * The calls each process was observed making on a real API server ({@code rbac/observed-calls.txt}, written by
+   * kube-tests' LeastPrivilegeIT from the audit log), as grants: what its Roles must grant, nothing more. Calls
+   * every user may make are left out; lines marked unobserved (each with its reason) are in.
+   */
+  static Set<String> recorded(String component) {
+    try {
+      Set<String> grants = new TreeSet<>();
+      for (String line : Files.readAllLines(RECORD)) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] fields = line.split("\t");
+        if (fields[0].equals(component) && !fields[2].contains("granted to every user")) {
+          grants.add(fields[1]);
+        }
+      }
+      return grants;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
-  /** The operator's leader election, in the release namespace only. */
-  static final Set<String> LEADER_ELECTION = Set.of(
-      "coordination.k8s.io/leases:get",
-      "coordination.k8s.io/leases:create",
-      "coordination.k8s.io/leases:update",
-      "coordination.k8s.io/leases:patch");
+  /** The record, as written for the chart's default environment name in it (production), for {@code environment}. */
+  static Set<String> forEnvironment(Set<String> grants, String environment) {
+    Set<String> renamed = new TreeSet<>();
+    grants.forEach(g -> renamed.add(g.replace("[flagstaff-operator-production]", "[flagstaff-operator-" + environment + "]")));
+    return renamed;
+  }
+
+  static final Path RECORD = Path.of("rbac", "observed-calls.txt");
+
+  /** The operator's leader election, in the release namespace only: creating a Lease, and its own Lease. */
+  static final Set<String> LEADER_ELECTION = recorded("operator").stream()
+      .filter(g -> g.equals("coordination.k8s.io/leases:create") || g.contains("[flagstaff-operator-"))
+      .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+
+  /** What the operator may do in each namespace it watches. */
+  static final Set<String> OPERATOR = recorded("operator").stream().filter(g -> !LEADER_ELECTION.contains(g))
+      .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+
+  /** What the endpoint may do in its namespace. */
+  static final Set<String> ENDPOINT = recorded("slack-endpoint");
 }

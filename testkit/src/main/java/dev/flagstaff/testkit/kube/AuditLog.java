@@ -39,7 +39,10 @@ public record AuditLog(List<Entry> entries) {
           continue;
         }
         JsonNode event = JSON.readTree(line);
-        if (!"ResponseComplete".equals(event.path("stage").asText())) {
+        // A watch is logged when it starts (it completes only when it ends); any other call when it completes.
+        String stage = event.path("stage").asText();
+        boolean watch = "watch".equals(event.path("verb").asText());
+        if (!(watch ? "ResponseStarted" : "ResponseComplete").equals(stage)) {
           continue;
         }
         JsonNode ref = event.path("objectRef");

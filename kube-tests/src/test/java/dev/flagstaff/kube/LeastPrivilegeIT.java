@@ -1,0 +1,162 @@
+package dev.flagstaff.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.flagstaff.testkit.JarProcess;
+import dev.flagstaff.testkit.SlackApiStub;
+import dev.flagstaff.testkit.kube.AuditLog;
+import dev.flagstaff.testkit.kube.Cli;
+import dev.flagstaff.testkit.kube.RealApiServer;
+import dev.flagstaff.testkit.kube.RealKubernetes;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Least privilege, measured: the chart installed with a standby operator (leader election) and two endpoint pods,
+ * the whole seed rollout walked, one endpoint stopped cleanly and the other's container restarted; then every call each ServiceAccount made, from the
+ * API server's audit log, is reduced to the grants RBAC can express ({@link #grant}). That record must equal what
+ * the chart's Roles grant each ServiceAccount — nothing unused, nothing refused — and the committed record
+ * {@code helm/rbac/observed-calls.txt}, from which the helm module's offline test checks every rendering.
+ */
+@RealKubernetes
+class LeastPrivilegeIT {
+  static final Path RECORD = Repository.path("helm", "rbac", "observed-calls.txt");
+  private static final Path SEED = Repository.path("examples", "seed-rollout");
+
+  private final List<JarProcess> processes = new ArrayList<>();
+  private SlackApiStub slack;
+
+  @Test
+  void theChartGrantsExactlyTheCallsEachProcessMakes(RealApiServer server) throws Exception {
+    String namespace = server.freshNamespace("least-privilege");
+    slack = SlackApiStub.start();
+    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "operator.replicas=2");
+    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    for (String pod : List.of("flagstaff-operator-a", "flagstaff-operator-b")) {
+      int management = JarProcess.freePort();
+      processes.add(release.run("operator", Repository.operatorJar(), pod,
+          Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))));
+      await().atMost(Duration.ofSeconds(60)).until(() -> JarProcess.answers200(management, "/healthz"));
+    }
+    List<JarProcess> endpoints = new ArrayList<>();
+    for (String pod : List.of("flagstaff-slack-endpoint-0", "flagstaff-slack-endpoint-1")) {
+      int management = JarProcess.freePort();
+      JarProcess endpoint = release.run("slack-endpoint", Repository.endpointJar(), pod,
+          Map.of("FLAGSTAFF_PORT", String.valueOf(JarProcess.freePort()),
+              "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management)));
+      processes.add(endpoint);
+      endpoints.add(endpoint);
+      await().atMost(Duration.ofSeconds(60)).until(() -> JarProcess.answers200(management, "/readyz"));
+    }
+    for (String step : List.of("01-define.yaml", "02-enable-non-production.yaml", "03-production-10-percent.yaml",
+        "04-production-50-percent.yaml", "05-enable-globally.yaml", "06-rollback.yaml")) {
+      kubectl.run("apply", "-f", SEED.resolve(step).toString()).orThrow();
+      kubectl.run("wait", "--for=condition=Propagated", "--timeout=60s", "ff/slack-events-app-home-opened")
+          .orThrow();
+    }
+    kubectl.run("delete", "-f", SEED.resolve("01-define.yaml").toString(), "--wait", "--timeout=60s").orThrow();
+    endpoints.get(1).close(); // a clean stop deletes its consumer Lease
+    endpoints.get(0).kill(); // a container restart: the pod keeps its name, and its Lease is left behind
+    int management = JarProcess.freePort();
+    processes.add(release.run("slack-endpoint", Repository.endpointJar(), "flagstaff-slack-endpoint-0",
+        Map.of("FLAGSTAFF_PORT", String.valueOf(JarProcess.freePort()),
+            "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))));
+    await().atMost(Duration.ofSeconds(60)).until(() -> JarProcess.answers200(management, "/readyz"));
+    await("the restarted pod to take over its Lease").atMost(Duration.ofSeconds(60)).until(() -> server.auditLog()
+        .by(release.user("slack-endpoint")).entries().stream().anyMatch(e -> e.verb().equals("update")
+            && e.name().equals("flagstaff-consumer-flagstaff-slack-endpoint-0")));
+
+    AuditLog audit = server.auditLog();
+    List<String> committed = Files.readAllLines(RECORD).stream()
+        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    List<String> record = new ArrayList<>();
+    for (String component : List.of("operator", "slack-endpoint")) {
+      String user = release.user(component);
+      Set<String> observed = audit.by(user).entries().stream()
+          .filter(e -> !e.resource().isEmpty())
+          .map(LeastPrivilegeIT::grant)
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertThat(audit.by(user).forbidden().entries()).as("calls of %s refused", component).isEmpty();
+      Set<String> expected = new TreeSet<>(observed);
+      expected.removeAll(GRANTED_TO_EVERY_USER);
+      committed.stream().map(l -> l.split("\t")).filter(f -> f[0].equals(component) && f[2].startsWith("unobserved"))
+          .forEach(f -> expected.add(f[1]));
+      assertThat(granted(server, namespace, release.serviceAccount(component)))
+          .as("what the chart's Roles grant %s, against the calls it made (and the record's unobserved lines)",
+              component)
+          .isEqualTo(expected);
+      observed.forEach(g -> record.add(component + "\t" + g + "\t"
+          + (GRANTED_TO_EVERY_USER.contains(g) ? "observed, granted to every user (system:basic-user)" : "observed")));
+    }
+    Path written = Path.of("target", "observed-calls.txt");
+    Files.write(written, record);
+    assertThat(committed.stream().filter(l -> l.split("\t")[2].startsWith("observed")).toList())
+        .as("the observed calls in the committed record %s (this run's are in kube-tests/%s)", RECORD, written)
+        .containsExactlyElementsOf(record);
+  }
+
+  /** Calls every authenticated user may make: no Role of the chart needs to grant them. */
+  private static final Set<String> GRANTED_TO_EVERY_USER = Set.of("authorization.k8s.io/selfsubjectrulesreviews:create");
+
+  /**
+   * An audited call as the RBAC grant that allows it: {@code group/resource[name]:verb}. The name is kept where
+   * the chart can know it and RBAC can check it (the flags ConfigMap, the leader-election Lease; never for
+   * create), and dropped where it follows a user's flags or a pod's name.
+   */
+  static String grant(AuditLog.Entry call) {
+    String resource = call.resource();
+    boolean namedByChart = resource.equals("/configmaps") && call.name().equals("feature-flags")
+        || resource.equals("coordination.k8s.io/leases") && call.name().startsWith("flagstaff-operator-");
+    boolean keepName = namedByChart && !call.verb().equals("create");
+    return resource + (keepName ? "[" + call.name() + "]" : "") + ":" + call.verb();
+  }
+
+  /** Every grant of the Roles bound to {@code serviceAccount} in {@code namespace}. */
+  private static Set<String> granted(RealApiServer server, String namespace, String serviceAccount) {
+    Set<String> grants = new TreeSet<>();
+    for (RoleBinding binding : server.client().rbac().roleBindings().inNamespace(namespace).list().getItems()) {
+      boolean ours = binding.getSubjects().stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
+          && serviceAccount.equals(s.getName()) && namespace.equals(s.getNamespace()));
+      if (!ours) {
+        continue;
+      }
+      Role role = server.client().rbac().roles().inNamespace(namespace).withName(binding.getRoleRef().getName()).get();
+      for (PolicyRule rule : role.getRules()) {
+        List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+            ? List.of("") : rule.getResourceNames();
+        for (String group : rule.getApiGroups()) {
+          for (String resource : rule.getResources()) {
+            for (String name : names) {
+              for (String verb : rule.getVerbs()) {
+                grants.add(group + "/" + resource + (name.isEmpty() ? "" : "[" + name + "]") + ":" + verb);
+              }
+            }
+          }
+        }
+      }
+    }
+    return grants;
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    processes.forEach(JarProcess::close);
+    if (slack != null) {
+      slack.close();
+    }
+  }
+}
