@@ -37,6 +37,8 @@ public final class EndpointSettings {
   /** {@code null} when unset. */
   public final String environment;
   public final Duration signatureMaxAge;
+  /** How long a request to the Events API port may take to arrive whole (FLAGSTAFF_REQUEST_DEADLINE). */
+  public final Duration requestDeadline;
   public final int workerThreads;
   public final int queueCapacity;
   public final int dedupeCapacity;
@@ -71,6 +73,10 @@ public final class EndpointSettings {
     homeTemplate = template == null ? null : Path.of(template);
     environment = config.string("FLAGSTAFF_ENVIRONMENT");
     signatureMaxAge = positive(config, "FLAGSTAFF_SIGNATURE_MAX_AGE", Duration.ofMinutes(5));
+    requestDeadline = positive(config, "FLAGSTAFF_REQUEST_DEADLINE", Duration.ofSeconds(3));
+    if (requestDeadline.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new ConfigException("FLAGSTAFF_REQUEST_DEADLINE must be at most 60s (Slack gives up after 3s)");
+    }
     workerThreads = config.integer("FLAGSTAFF_WORKER_THREADS", 4, 1, 256);
     queueCapacity = config.integer("FLAGSTAFF_QUEUE_CAPACITY", 1000, 1, 1_000_000);
     dedupeCapacity = config.integer("FLAGSTAFF_DEDUPE_CAPACITY", 100_000, 1, 10_000_000);

@@ -105,7 +105,7 @@ public final class SlackEndpoint implements AutoCloseable {
     EventDeduplicator deduplicator = new EventDeduplicator(settings.dedupeCapacity, settings.dedupeWindow, clock);
     SignatureCheck signatures = new SignatureCheck(settings.signingSecret, settings.signatureMaxAge, clock);
     events = new EventsServer(settings.bindAddress, settings.port, new EventsHandler(EndpointSettings.EVENTS_PATH,
-        EndpointSettings.MAX_BODY_BYTES, signatures, deduplicator, worker, appHome::handle, metrics));
+        EndpointSettings.MAX_BODY_BYTES, settings.requestDeadline, signatures, deduplicator, worker, appHome::handle, metrics));
   }
 
   private String namespace(KubernetesClient client) {
