@@ -24,6 +24,8 @@ public final class EndpointSettings {
   public final String bindAddress;
   public final int port;
   public final int managementPort;
+  /** FLAGSTAFF_MANAGEMENT_BIND_ADDRESS, else FLAGSTAFF_BIND_ADDRESS. */
+  public final String managementBindAddress;
   /** {@code null}: the Kubernetes client's namespace. */
   public final String namespace;
   public final String configMap;
@@ -62,6 +64,7 @@ public final class EndpointSettings {
     bindAddress = config.string("FLAGSTAFF_BIND_ADDRESS", "0.0.0.0");
     port = config.port("FLAGSTAFF_PORT", 8080);
     managementPort = config.port("FLAGSTAFF_MANAGEMENT_PORT", 9090);
+    managementBindAddress = config.string("FLAGSTAFF_MANAGEMENT_BIND_ADDRESS", bindAddress);
     namespace = config.string("FLAGSTAFF_NAMESPACE");
     configMap = config.string("FLAGSTAFF_CONFIGMAP", "feature-flags");
     String file = config.string("FLAGSTAFF_FLAGS_FILE");

@@ -115,7 +115,8 @@ public final class SlackEndpoint implements AutoCloseable {
   /** Starts reading flags, the management port and the Events API port. */
   public SlackEndpoint start() {
     try {
-      management = new ManagementServer(settings.managementPort, registry, flags::ready);
+      management = new ManagementServer(settings.managementBindAddress, settings.managementPort, registry,
+          flags::ready);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on management port " + settings.managementPort, e);
     }
