@@ -49,11 +49,19 @@ class ManagementPortTest {
   }
 
   @Test
-  void itListensOnTheManagementBindAddress() throws Exception {
-    fx = EndpointFixture.start(tmp, Map.of("FLAGSTAFF_BIND_ADDRESS", "0.0.0.0",
+  void itListensOnTheManagementBindAddressElseOnTheBindAddress() throws Exception {
+    // Every 127.x address is loopback on Linux: a port bound to every address would answer on both.
+    fx = EndpointFixture.start(tmp, Map.of("FLAGSTAFF_BIND_ADDRESS", "127.0.0.2",
         "FLAGSTAFF_MANAGEMENT_BIND_ADDRESS", "127.0.0.1"));
     assertThatThrownBy(() -> new Socket(InetAddress.getByName("127.0.0.2"), fx.endpoint.managementPort()).close())
         .isInstanceOf(ConnectException.class);
     assertThat(fx.get("/healthz").statusCode()).isEqualTo(200);
+    new Socket(InetAddress.getByName("127.0.0.2"), fx.endpoint.port()).close();
+    fx.close();
+
+    fx = EndpointFixture.start(tmp, Map.of("FLAGSTAFF_BIND_ADDRESS", "127.0.0.2"));
+    new Socket(InetAddress.getByName("127.0.0.2"), fx.endpoint.managementPort()).close();
+    assertThatThrownBy(() -> new Socket(InetAddress.getByName("127.0.0.1"), fx.endpoint.managementPort()).close())
+        .isInstanceOf(ConnectException.class);
   }
 }
