@@ -59,6 +59,14 @@ final class BodyReader implements Runnable {
   /** Called at first and by Jetty whenever content may be there: reads all that is, then asks for more. */
   @Override
   public void run() {
+    try {
+      readAvailable();
+    } catch (RuntimeException e) {
+      settle().ifPresent(Outcome::unreadable);
+    }
+  }
+
+  private void readAvailable() {
     while (!settled.get()) {
       Content.Chunk chunk = request.read();
       if (chunk == null) {
