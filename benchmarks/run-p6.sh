@@ -45,7 +45,7 @@ for deadline in "${P6_DEADLINE:-3s}"; do
   echo "## FLAGSTAFF_REQUEST_DEADLINE=$deadline" | tee -a "$WORK/out.txt"
   java -Xmx256m -cp benchmarks/drivers/target/drivers.jar dev.flagstaff.bench.load.SlowClientsDriver \
     --target "http://127.0.0.1:$PORT_/api/v4/integrations/slack/events" --slow 200 --rate 200 --duration 10 \
-    --server-pids "$PID" --quiet-below-cores "${P6_QUIET_BELOW:-0.5}" --quiet-wait-max 15 \
+    --server-pids "$PID" --quiet-below-cores "${P6_QUIET_BELOW:-0.5}" --quiet-wait-max 10 \
     "$@" | tee -a "$WORK/out.txt"
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
 done
