@@ -123,7 +123,8 @@ public final class ManagementServer implements AutoCloseable {
     }
   }
 
-  private final class Routes extends Handler.Abstract.NonBlocking {
+  /** Blocking: a route may take a while (a scrape), so Jetty runs it on a pool thread, never a selector. */
+  private final class Routes extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       String path = Request.getPathInContext(request);
