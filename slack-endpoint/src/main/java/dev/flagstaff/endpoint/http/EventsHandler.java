@@ -170,6 +170,11 @@ public final class EventsHandler extends Handler.Abstract {
     }
   }
 
+  /** An id from a request as the worker may hold it while queued: at most {@value #MAX_EVENT_ID} characters. */
+  private static String shortOrNull(String value) {
+    return value == null || value.length() > MAX_EVENT_ID ? null : value;
+  }
+
   /** A string from a request as it may appear in a log line: at most 64 characters. */
   private static String shown(String value) {
     return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "...";
@@ -206,8 +211,10 @@ public final class EventsHandler extends Handler.Abstract {
         metrics.event(eventType, "duplicate");
         LOG.info("duplicate delivery of {} (retry {}) dropped", shown(eventType), shown(retryNum));
       } else if ("app_home_opened".equals(eventType)) {
-        AppHomeOpened opened = new AppHomeOpened(eventId, teamId(payload, event), text(event, "user"),
-            text(event, "tab"), event.has("view") ? text(event.get("view"), "hash") : null);
+        // Only short ids travel to the queue: Slack's are a few dozen characters; a longer one is not kept.
+        AppHomeOpened opened = new AppHomeOpened(eventId, shortOrNull(teamId(payload, event)),
+            shortOrNull(text(event, "user")), shortOrNull(text(event, "tab")),
+            event.has("view") ? shortOrNull(text(event.get("view"), "hash")) : null);
         if (worker.submit(() -> appHome.accept(opened))) {
           metrics.event(eventType, "queued");
         } else {
