@@ -1,6 +1,9 @@
 package dev.flagstaff.flags;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -16,7 +19,9 @@ public final class FlagCodec {
   /** Kubernetes' limit on a ConfigMap's data. */
   public static final int CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Anything after the object (a second value, stray text) makes the value invalid rather than being ignored. */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private FlagCodec() {}
 
@@ -44,15 +49,28 @@ public final class FlagCodec {
   }
 
   /**
+   * Whatever the value holds (too deep, too long a number, not JSON, not text at all), the only exception is an
+   * {@link IllegalArgumentException} whose message is short and never quotes more than a few characters of it.
+   *
    * @throws IllegalArgumentException with a message naming what is wrong when the value is not a valid state
    */
   public static FlagState decode(String value) {
+    if (value == null) {
+      throw new IllegalArgumentException("no value");
+    }
     JsonNode node;
     try {
       node = MAPPER.readTree(value);
+    } catch (StreamConstraintsException e) {
+      // Jackson's limits (nesting depth, number and string length) come without a location.
+      throw new IllegalArgumentException("not a flag value: beyond the JSON reader's limits (nesting, number or "
+          + "string length)");
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not valid JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr());
+      JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException(at == null || at.getLineNr() < 1 ? "not valid JSON"
+          : "not valid JSON at line " + at.getLineNr() + ", column " + at.getColumnNr());
+    } catch (RuntimeException | StackOverflowError e) {
+      throw new IllegalArgumentException("not a readable flag value (" + e.getClass().getSimpleName() + ")");
     }
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("expected a JSON object");
@@ -72,6 +90,9 @@ public final class FlagCodec {
     Strategy strategy = null;
     JsonNode s = node.get("strategy");
     if (s != null && !s.isNull()) {
+      if (!s.isTextual()) {
+        throw new IllegalArgumentException("\"strategy\" must be actors or random");
+      }
       strategy = Strategy.fromWireName(s.asText());
     }
     List<String> actors = new ArrayList<>();
@@ -89,6 +110,9 @@ public final class FlagCodec {
     }
     JsonNode g = node.get("generation");
     long generation = g != null && g.canConvertToLong() ? g.longValue() : 0;
+    if (percentage != null && !Double.isFinite(percentage)) {
+      throw new IllegalArgumentException("\"percentage\" must be between 0 and 100");
+    }
     return FlagState.of(enabled.booleanValue(), percentage, strategy, actors, generation);
   }
 

@@ -26,6 +26,7 @@ public enum Strategy {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown strategy '" + name + "' (expected actors or random)");
+    String shown = name == null ? "null" : name.length() > 32 ? name.substring(0, 32) + "..." : name;
+    throw new IllegalArgumentException("unknown strategy '" + shown + "' (expected actors or random)");
   }
 }

@@ -22,14 +22,22 @@ final class Conditions {
 
   private Conditions() {}
 
+  /** A condition's or Event's message is cut to this many characters, whatever the resource holds. */
+  static final int MAX_MESSAGE = 1024;
+
   static Condition of(String type, boolean status, String reason, String message, Long observedGeneration) {
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status ? "True" : "False")
         .withReason(reason)
-        .withMessage(message)
+        .withMessage(bounded(message))
         .withObservedGeneration(observedGeneration)
         .build();
+  }
+
+  static String bounded(String message) {
+    return message == null || message.length() <= MAX_MESSAGE ? message
+        : message.substring(0, MAX_MESSAGE - 3) + "...";
   }
 
   /**

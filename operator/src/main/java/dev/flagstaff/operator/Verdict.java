@@ -26,6 +26,6 @@ record Verdict(boolean applied, String reason, String message, String state) {
   }
 
   static Verdict refused(String reason, String message, String stateStillInEffect) {
-    return new Verdict(false, reason, message, stateStillInEffect);
+    return new Verdict(false, reason, Conditions.bounded(message), stateStillInEffect);
   }
 }

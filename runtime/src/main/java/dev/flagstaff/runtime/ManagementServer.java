@@ -1,100 +1,169 @@
 package dev.flagstaff.runtime;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The management port: liveness {@code /healthz}, readiness {@code /readyz}, Prometheus {@code /metrics}, and
  * any read-only routes a process adds (the endpoint's {@code /flags}). Never exposed by a Service.
+ *
+ * <p>Jetty 12, so that a client trickling its request holds no thread (the connection waits in the selector, not in
+ * a worker) and probes keep answering: a small pool of its own, an idle timeout, and Jetty's JSON errors for what
+ * cannot be parsed (a bad percent-encoding is a 400 with {@code {"ok":false,"error":"http_400"}}).
  */
 public final class ManagementServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+  /** Probes, scrapes and QA: far fewer at once than this, and none of them holds a thread while it waits. */
+  private static final int MAX_THREADS = 16;
+  private static final long IDLE_TIMEOUT_MILLIS = 10_000;
 
-  static {
-    // The JDK server leaves Nagle's algorithm on: each GET on a kept-alive connection then waits for the
-    // client's delayed ACK (~40 ms; benchmarks/results/P2.md). Must be set before the server class loads.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
+  /** What a route answers. */
+  public record Reply(int status, String contentType, String body) {
+    public static Reply json(int status, String json) {
+      return new Reply(status, "application/json", json);
     }
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
-
-  public ManagementServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
-    executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "management-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    route("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
-    route("/readyz", exchange -> {
-      boolean isReady = ready.getAsBoolean();
-      respond(exchange, isReady ? 200 : 503, "text/plain", isReady ? "ready\n" : "not ready\n");
-    });
-    route("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+  /** A GET route: the decoded path (under the route's prefix) and the raw query, to a reply. */
+  @FunctionalInterface
+  public interface Route {
+    /** @throws BadRequest for a request the route cannot make sense of: a JSON 400 naming {@code error} */
+    Reply handle(String path, String rawQuery);
   }
 
-  /** Adds a GET route; other methods get 405. Errors become a 500 without details. */
-  public ManagementServer route(String path, HttpHandler handler) {
-    server.createContext(path, exchange -> {
-      try (exchange) {
-        if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-          exchange.getResponseHeaders().set("Allow", "GET");
-          respond(exchange, 405, "application/json", "{\"error\":\"method_not_allowed\"}");
-          return;
-        }
-        handler.handle(exchange);
-      } catch (RuntimeException | IOException e) {
-        LOG.warn("management request {} failed: {}", path, e.toString());
-        try {
-          respond(exchange, 500, "application/json", "{\"error\":\"internal\"}");
-        } catch (IOException | RuntimeException ignored) {
-          // the response was already started; nothing more to say
-        }
-      }
-    });
+  /** A request a route refuses, as {@code 400 {"error": code}}. */
+  public static final class BadRequest extends RuntimeException {
+    public BadRequest(String code) {
+      super(code, null, false, false);
+    }
+  }
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final Map<String, Route> routes = new ConcurrentHashMap<>();
+
+  /** Every address: what the operator uses. */
+  public ManagementServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
+    this(null, port, registry, ready);
+  }
+
+  /**
+   * Binds now ({@code host} {@code null} or {@code 0.0.0.0}: every address); serves from {@link #start()}.
+   *
+   * @throws IOException when the port cannot be bound
+   */
+  public ManagementServer(String host, int port, PrometheusMeterRegistry registry, BooleanSupplier ready)
+      throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
+    threads.setName("management-http");
+    threads.setDaemon(true);
+    server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
+    server.addConnector(connector);
+    server.setHandler(new Routes());
+    server.setErrorHandler(new JsonErrorHandler());
+    server.setStopTimeout(1_000);
+    connector.open();
+    route("/healthz", (path, query) -> new Reply(200, "text/plain", "ok\n"));
+    route("/readyz", (path, query) -> ready.getAsBoolean()
+        ? new Reply(200, "text/plain", "ready\n") : new Reply(503, "text/plain", "not ready\n"));
+    route("/metrics", (path, query) ->
+        new Reply(200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+  }
+
+  /** Adds a GET route for {@code prefix} and everything under {@code prefix/}; other methods get 405. */
+  public ManagementServer route(String prefix, Route route) {
+    routes.put(prefix, route);
     return this;
   }
 
   public ManagementServer start() {
-    server.start();
-    LOG.info("management port listening on {}", port());
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the management port: " + e.getMessage(), e);
+    }
+    LOG.info("management port listening on {}:{}", connector.getHost() == null ? "*" : connector.getHost(), port());
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
-  }
-
-  public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    boolean head = "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-    if (!head) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
+    return connector.getLocalPort();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.debug("stopping the management port: {}", e.toString());
+    }
+  }
+
+  /** Blocking: a route may take a while (a scrape), so Jetty runs it on a pool thread, never a selector. */
+  private final class Routes extends Handler.Abstract {
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+      String path = Request.getPathInContext(request);
+      Route route = find(path);
+      Reply reply;
+      if (route == null) {
+        reply = Reply.json(404, "{\"error\":\"not_found\"}");
+      } else if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET");
+        reply = Reply.json(405, "{\"error\":\"method_not_allowed\"}");
+      } else {
+        try {
+          reply = route.handle(path, request.getHttpURI().getQuery());
+        } catch (BadRequest e) {
+          reply = Reply.json(400, "{\"error\":\"" + e.getMessage() + "\"}");
+        } catch (RuntimeException e) {
+          LOG.warn("management request {} failed: {}", path, e.getClass().getName());
+          reply = Reply.json(500, "{\"error\":\"internal\"}");
+        }
+      }
+      byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
+      response.setStatus(reply.status());
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+      boolean head = "HEAD".equals(request.getMethod());
+      response.write(true, head ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body), callback);
+      return true;
+    }
+
+    private Route find(String path) {
+      if (path == null) {
+        return null;
+      }
+      Route exact = routes.get(path);
+      if (exact != null) {
+        return exact;
+      }
+      int slash = path.indexOf('/', 1);
+      return slash < 0 ? null : routes.get(path.substring(0, slash));
+    }
   }
 }

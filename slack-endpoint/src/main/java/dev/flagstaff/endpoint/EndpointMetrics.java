@@ -7,17 +7,30 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
  * Every metric the endpoint exports, named the Prometheus way ({@code flagstaff_slack_requests_total}, ...).
- * Tags whose values come from outside (event types, retry reasons, Slack error codes) are reduced to a safe
- * alphabet and length, so a caller cannot blow up the number of series. Secrets never become tags.
+ * Tags whose values come from outside (event types, retry reasons, Slack error codes) take their value from a fixed
+ * set and anything else counts as {@code other}: neither the number of series nor the memory held grows with what
+ * callers send, and no string from a request is kept once it has been counted. Secrets never become tags.
  */
 public final class EndpointMetrics {
-  private static final Pattern TAG_SAFE = Pattern.compile("[a-z0-9_.]{1,64}");
-  /** Counters resolved once and reused on the request path; past this many, they are looked up each time. */
-  private static final int MAX_CACHED = 256;
+  /** Event types counted under their own name (Slack's Events API names); any other type counts as "other". */
+  static final Set<String> EVENT_TYPES = Set.of("url_verification", "event_callback", "app_rate_limited",
+      "app_home_opened", "app_mention", "app_uninstalled", "app_requested", "message", "member_joined_channel",
+      "reaction_added", "reaction_removed", "team_join", "tokens_revoked", "user_change", "none");
+  /** Slack's X-Slack-Retry-Reason values. */
+  static final Set<String> RETRY_REASONS = Set.of("http_timeout", "too_many_redirects", "ssl_error",
+      "connection_failed", "http_error", "unknown_error", "unknown");
+  /** Error codes views.publish is known to answer, and ours for transport failures; anything else is "other". */
+  static final Set<String> PUBLISH_ERRORS = Set.of("none", "no_token", "ratelimited", "client_error",
+      "connection_refused", "timeout", "io_error", "invalid_arguments", "invalid_auth", "not_authed",
+      "account_inactive", "token_revoked", "token_expired", "no_permission", "missing_scope", "not_allowed_token_type",
+      "invalid_blocks", "invalid_blocks_format", "hash_conflict", "not_found", "user_not_found", "view_too_large",
+      "duplicate_external_id", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
+      "team_added_to_org");
+  private static final String OTHER = "other";
 
   private final MeterRegistry registry;
   private final Counter duplicates;
@@ -45,7 +58,8 @@ public final class EndpointMetrics {
           .register(registry));
     }
     for (String outcome : new String[] {"ok", "bad_signature", "stale", "future", "missing_header", "bad_timestamp",
-        "bad_version", "malformed", "unsupported_media_type", "too_large", "method_not_allowed", "not_found"}) {
+        "bad_version", "malformed", "invalid_utf8", "unsupported_media_type", "too_large", "request_timeout",
+        "unreadable_body", "method_not_allowed", "not_found"}) {
       request(outcome, 0);
     }
   }
@@ -58,42 +72,29 @@ public final class EndpointMetrics {
     request(outcome, 1);
   }
 
+  /** {@code outcome} is one of ours (a {@code SignatureCheck.Result} code or a refusal of the handler). */
   private void request(String outcome, int amount) {
-    Counter counter = requests.get(outcome);
-    if (counter == null) {
-      counter = Counter.builder("flagstaff.slack.requests")
-          .description("Requests to the Events API endpoint by outcome").tag("outcome", outcome).register(registry);
-      cache(requests, outcome, counter);
-    }
-    counter.increment(amount);
+    requests.computeIfAbsent(outcome, o -> Counter.builder("flagstaff.slack.requests")
+        .description("Requests to the Events API endpoint by outcome").tag("outcome", o).register(registry))
+        .increment(amount);
   }
 
-  /** {@code type} comes from the (signed) request: the cache is keyed by it as received, and bounded. */
+  /**
+   * {@code type} comes from the (signed) request: it is only compared with {@link #EVENT_TYPES}, and the counters
+   * are cached under the fixed label, never under the string received. {@code outcome} is one of ours.
+   */
   public void event(String type, String outcome) {
-    Map<String, Counter> byOutcome = events.get(type);
-    Counter counter = byOutcome == null ? null : byOutcome.get(outcome);
-    if (counter == null) {
-      counter = Counter.builder("flagstaff.slack.events").description("Events received by type and outcome")
-          .tag("type", safe(type)).tag("outcome", outcome).register(registry);
-      if (byOutcome == null && events.size() < MAX_CACHED) {
-        byOutcome = events.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
-      }
-      if (byOutcome != null) {
-        cache(byOutcome, outcome, counter);
-      }
-    }
-    counter.increment();
-  }
-
-  private static void cache(Map<String, Counter> cache, String key, Counter counter) {
-    if (cache.size() < MAX_CACHED) {
-      cache.putIfAbsent(key, counter);
-    }
+    String label = oneOf(EVENT_TYPES, type == null ? "none" : type);
+    events.computeIfAbsent(label, t -> new ConcurrentHashMap<>())
+        .computeIfAbsent(outcome, o -> Counter.builder("flagstaff.slack.events")
+            .description("Events received by type and outcome").tag("type", label).tag("outcome", o)
+            .register(registry))
+        .increment();
   }
 
   public void retry(String reason) {
     Counter.builder("flagstaff.slack.retries").description("Deliveries Slack marked as retries, by reason")
-        .tag("reason", safe(reason)).register(registry).increment();
+        .tag("reason", oneOf(RETRY_REASONS, reason)).register(registry).increment();
   }
 
   public void duplicate() {
@@ -112,7 +113,7 @@ public final class EndpointMetrics {
 
   public void publish(String result, String error) {
     Counter.builder("flagstaff.slack.views.publish").description("views.publish calls by result and Slack error code")
-        .tag("result", result).tag("error", error == null ? "none" : safe(error)).register(registry).increment();
+        .tag("result", result).tag("error", publishError(error)).register(registry).increment();
   }
 
   public void flagsInvalid() {
@@ -123,10 +124,18 @@ public final class EndpointMetrics {
     return workerLatency;
   }
 
-  static String safe(String value) {
-    if (value == null || value.isEmpty()) {
+  /** A Slack error code as a label: known codes and HTTP statuses ({@code http_503}) as they are, else "other". */
+  static String publishError(String error) {
+    if (error == null || error.isEmpty()) {
       return "none";
     }
-    return TAG_SAFE.matcher(value).matches() ? value : "other";
+    if (error.length() == 8 && error.startsWith("http_") && error.chars().skip(5).allMatch(Character::isDigit)) {
+      return error;
+    }
+    return oneOf(PUBLISH_ERRORS, error);
+  }
+
+  private static String oneOf(Set<String> known, String value) {
+    return value != null && known.contains(value) ? value : OTHER;
   }
 }

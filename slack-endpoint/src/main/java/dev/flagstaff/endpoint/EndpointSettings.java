@@ -24,6 +24,8 @@ public final class EndpointSettings {
   public final String bindAddress;
   public final int port;
   public final int managementPort;
+  /** FLAGSTAFF_MANAGEMENT_BIND_ADDRESS, else FLAGSTAFF_BIND_ADDRESS. */
+  public final String managementBindAddress;
   /** {@code null}: the Kubernetes client's namespace. */
   public final String namespace;
   public final String configMap;
@@ -41,6 +43,8 @@ public final class EndpointSettings {
   /** {@code null} when unset. */
   public final String environment;
   public final Duration signatureMaxAge;
+  /** How long a request to the Events API port may take to arrive whole (FLAGSTAFF_REQUEST_DEADLINE). */
+  public final Duration requestDeadline;
   public final int workerThreads;
   public final int queueCapacity;
   public final int dedupeCapacity;
@@ -64,6 +68,7 @@ public final class EndpointSettings {
     bindAddress = config.string("FLAGSTAFF_BIND_ADDRESS", "0.0.0.0");
     port = config.port("FLAGSTAFF_PORT", 8080);
     managementPort = config.port("FLAGSTAFF_MANAGEMENT_PORT", 9090);
+    managementBindAddress = config.string("FLAGSTAFF_MANAGEMENT_BIND_ADDRESS", bindAddress);
     namespace = config.string("FLAGSTAFF_NAMESPACE");
     configMap = config.string("FLAGSTAFF_CONFIGMAP", "feature-flags");
     String file = config.string("FLAGSTAFF_FLAGS_FILE");
@@ -82,6 +87,10 @@ public final class EndpointSettings {
     }
     environment = config.string("FLAGSTAFF_ENVIRONMENT");
     signatureMaxAge = positive(config, "FLAGSTAFF_SIGNATURE_MAX_AGE", Duration.ofMinutes(5));
+    requestDeadline = positive(config, "FLAGSTAFF_REQUEST_DEADLINE", Duration.ofSeconds(3));
+    if (requestDeadline.compareTo(Duration.ofSeconds(60)) > 0) {
+      throw new ConfigException("FLAGSTAFF_REQUEST_DEADLINE must be at most 60s (Slack gives up after 3s)");
+    }
     workerThreads = config.integer("FLAGSTAFF_WORKER_THREADS", 4, 1, 256);
     queueCapacity = config.integer("FLAGSTAFF_QUEUE_CAPACITY", 1000, 1, 1_000_000);
     dedupeCapacity = config.integer("FLAGSTAFF_DEDUPE_CAPACITY", 100_000, 1, 10_000_000);

@@ -108,7 +108,7 @@ public final class SlackEndpoint implements AutoCloseable {
     EventDeduplicator deduplicator = new EventDeduplicator(settings.dedupeCapacity, settings.dedupeWindow, clock);
     SignatureCheck signatures = new SignatureCheck(settings.signingSecret, settings.signatureMaxAge, clock);
     events = new EventsServer(settings.bindAddress, settings.port, new EventsHandler(EndpointSettings.EVENTS_PATH,
-        EndpointSettings.MAX_BODY_BYTES, signatures, deduplicator, worker, appHome::handle, metrics));
+        EndpointSettings.MAX_BODY_BYTES, settings.requestDeadline, signatures, deduplicator, worker, appHome::handle, metrics));
   }
 
   private String namespace(KubernetesClient client) {
@@ -118,7 +118,8 @@ public final class SlackEndpoint implements AutoCloseable {
   /** Starts reading flags, the management port and the Events API port. */
   public SlackEndpoint start() {
     try {
-      management = new ManagementServer(settings.managementPort, registry, flags::ready);
+      management = new ManagementServer(settings.managementBindAddress, settings.managementPort, registry,
+          flags::ready);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on management port " + settings.managementPort, e);
     }

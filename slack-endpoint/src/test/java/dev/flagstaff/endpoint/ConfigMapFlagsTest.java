@@ -105,6 +105,25 @@ class ConfigMapFlagsTest {
   }
 
   @Test
+  void aValueBeyondTheJsonReadersLimitsNeverFreezesARollbackOfAnotherKey() {
+    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    startEndpoint();
+    await().until(() -> decision("U1").get("enabled").asBoolean());
+
+    // The reproduction: 1001-deep brackets in an unrelated key, then a rollback of the App Home flag.
+    writeFlags(Map.of(FLAG, "{\"enabled\":true}", "unrelated_key", "[".repeat(1001) + "]".repeat(1001)));
+    await().until(() -> fx.management("/flags").path("problems").has("unrelated_key"));
+    writeFlags(Map.of(FLAG, "{\"enabled\":false}", "unrelated_key", "{\"enabled\":" + "9".repeat(1001) + "}"));
+
+    await().until(() -> !decision("U1").get("enabled").asBoolean());
+    JsonNode flags = fx.management("/flags");
+    assertThat(flags.get("problems").get("unrelated_key").asText()).contains("limits");
+    // One key refused for one reason counts once, however many ConfigMap versions carry it.
+    assertThat(fx.count("flagstaff.flags.invalid")).isEqualTo(1);
+    assertThat(fx.get("/readyz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void missingConfigMapAtStartIsReadyWithEveryFlagOff() {
     startEndpoint();
     assertThat(fx.get("/readyz").statusCode()).isEqualTo(200);

@@ -28,14 +28,30 @@ class EndpointMetricsTest {
   }
 
   @Test
-  void manyDistinctEventTypesAreStillCountedPastTheCache() {
+  void eventTypesFromRequestsComeFromAFixedSetAndAreNotKept() {
     for (int i = 0; i < 1_000; i++) {
       metrics.event("type_" + i, "ignored");
-      metrics.event("type_" + i, "ignored");
     }
+    metrics.event("x".repeat(1 << 20), "ignored");
     metrics.event("Not Safe!", "ignored");
-    assertThat(events("type_0", "ignored")).isEqualTo(2);
-    assertThat(events("type_999", "ignored")).isEqualTo(2);
-    assertThat(events("other", "ignored")).isEqualTo(1);
+    metrics.event("message", "ignored");
+    assertThat(events("other", "ignored")).isEqualTo(1_002);
+    assertThat(events("message", "ignored")).isEqualTo(1);
+    assertThat(registry.find("flagstaff.slack.events").counters()).hasSize(2);
+  }
+
+  @Test
+  void retryReasonsAndSlackErrorCodesAreLabelledFromFixedSets() {
+    metrics.retry("http_timeout");
+    metrics.retry("anything_" + "y".repeat(100));
+    metrics.publish("failed", "invalid_auth");
+    metrics.publish("failed", "http_503");
+    metrics.publish("failed", "made_up_code_42");
+    assertThat(registry.get("flagstaff.slack.retries").tag("reason", "http_timeout").counter().count()).isEqualTo(1);
+    assertThat(registry.get("flagstaff.slack.retries").tag("reason", "other").counter().count()).isEqualTo(1);
+    assertThat(registry.get("flagstaff.slack.views.publish").tag("error", "invalid_auth").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("flagstaff.slack.views.publish").tag("error", "http_503").counter().count()).isEqualTo(1);
+    assertThat(registry.get("flagstaff.slack.views.publish").tag("error", "other").counter().count()).isEqualTo(1);
   }
 }

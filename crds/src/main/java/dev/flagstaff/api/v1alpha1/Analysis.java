@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Metric checks that gate a rollout: run every interval against a Prometheus server. */
@@ -27,6 +28,7 @@ public class Analysis {
   @Default("1m")
   @Pattern(Durations.PATTERN)
   @Size(max = 32)
+  @ValidationRule(value = Durations.BOUND_RULE, message = Durations.BOUND_MESSAGE)
   private String interval;
 
   @JsonPropertyDescription("How many analysis runs in a row may fail before the rollout is rolled back: 1 rolls back at the first failed run. A run fails when any check fails.")

@@ -69,6 +69,7 @@ public class FeatureFlagSpec {
   @Default("24h")
   @Pattern(Durations.PATTERN)
   @Size(max = 32)
+  @ValidationRule(value = Durations.BOUND_RULE, message = Durations.BOUND_MESSAGE)
   private String verification;
 
   public String getKey() { return key; }

@@ -18,7 +18,31 @@ public final class FeatureFlagValidation {
 
   private FeatureFlagValidation() {}
 
+  /** Problems listed one by one; past this many, the rest are counted. */
+  static final int MAX_PROBLEMS = 10;
+  /** A value quoted in a problem is cut to this many characters. */
+  static final int MAX_QUOTED = 64;
+
+  /**
+   * At most {@value #MAX_PROBLEMS} problems, each quoting at most {@value #MAX_QUOTED} characters of what the user
+   * wrote, then one that counts the rest: what a status condition shows stays small however large the resource.
+   */
   public static List<String> problems(FeatureFlag flag) {
+    List<String> problems = all(flag);
+    if (problems.size() <= MAX_PROBLEMS) {
+      return problems;
+    }
+    List<String> shown = new ArrayList<>(problems.subList(0, MAX_PROBLEMS));
+    shown.add("and " + (problems.size() - MAX_PROBLEMS) + " more problem(s)");
+    return shown;
+  }
+
+  /** {@code text} as quoted in a problem: at most {@value #MAX_QUOTED} characters. */
+  static String shown(String text) {
+    return text == null || text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "...";
+  }
+
+  private static List<String> all(FeatureFlag flag) {
     List<String> problems = new ArrayList<>();
     FeatureFlagSpec spec = flag.getSpec();
     if (spec == null) {
@@ -27,10 +51,12 @@ public final class FeatureFlagValidation {
     }
     String key = flag.flagKey();
     if (key == null || key.length() > 200 || !KEY.matcher(key).matches()) {
-      problems.add("key '" + key + "' must be lower case letters, digits, _ and - (at most 200 characters)");
+      problems.add("key '" + shown(key) + "' must be lower case letters, digits, _ and - (at most 200 characters)");
     }
-    if (spec.getVerification() != null && !Durations.isValid(spec.getVerification())) {
-      problems.add("verification '" + spec.getVerification() + "' must be a duration like 24h");
+    SchemaLimits.check(spec, problems);
+    String verificationProblem = spec.getVerification() == null ? null : Durations.problem(spec.getVerification());
+    if (verificationProblem != null) {
+      problems.add("verification '" + shown(spec.getVerification()) + "' " + verificationProblem);
     }
     Map<String, EnvironmentState> environments = spec.getEnvironments();
     if (environments == null) {
@@ -38,9 +64,9 @@ public final class FeatureFlagValidation {
     }
     boolean takesNoActor = "none".equals(spec.getActorType());
     environments.forEach((name, env) -> {
-      String where = "environments." + name;
+      String where = "environments." + shown(name);
       if (name.length() > 63 || !ENVIRONMENT.matcher(name).matches()) {
-        problems.add("environment name '" + name + "' must be a DNS label");
+        problems.add("environment name '" + shown(name) + "' must be a DNS label");
       }
       if (env == null || env.getEnabled() == null) {
         problems.add(where + ".enabled is required");
@@ -73,7 +99,7 @@ public final class FeatureFlagValidation {
         } else {
           EnvironmentState required = environments.get(requires);
           if (env.getEnabled() && required != null && Boolean.FALSE.equals(required.getEnabled())) {
-            problems.add(where + " is enabled but requires " + requires + ", which is disabled");
+            problems.add(where + " is enabled but requires " + shown(requires) + ", which is disabled");
           }
         }
       }
@@ -98,8 +124,9 @@ public final class FeatureFlagValidation {
         problems.add(where + ".steps[" + i + "].percentage must be between 0 and 100");
         return;
       }
-      if (!Durations.isValid(step.getPause())) {
-        problems.add(where + ".steps[" + i + "].pause must be a duration like 30s, 10m or 1h");
+      String pauseProblem = Durations.problem(step.getPause());
+      if (pauseProblem != null) {
+        problems.add(where + ".steps[" + i + "].pause " + pauseProblem);
       }
       if (p < before) {
         problems.add(where + ": the steps of a rollout must not decrease in percentage");
@@ -116,8 +143,9 @@ public final class FeatureFlagValidation {
     if (analysis.getPrometheus() == null || !analysis.getPrometheus().matches("^https?://[^\\s]+$")) {
       problems.add(where + ".analysis.prometheus must be an http(s) address");
     }
-    if (analysis.getInterval() != null && !Durations.isValid(analysis.getInterval())) {
-      problems.add(where + ".analysis.interval must be a duration like 30s or 1m");
+    String intervalProblem = analysis.getInterval() == null ? null : Durations.problem(analysis.getInterval());
+    if (intervalProblem != null) {
+      problems.add(where + ".analysis.interval " + intervalProblem);
     }
     if (analysis.getFailureLimit() != null && analysis.getFailureLimit() < 1) {
       problems.add(where + ".analysis.failureLimit must be at least 1");
@@ -131,7 +159,7 @@ public final class FeatureFlagValidation {
       if (query == null || query.getQuery() == null || query.getQuery().isBlank()) {
         problems.add(where + ".analysis.queries: every query needs a PromQL expression");
       } else if (query.getMax() == null && query.getMin() == null) {
-        problems.add(where + ".analysis.queries[" + query.getName() + "]: an analysis query needs a max, a min or both");
+        problems.add(where + ".analysis.queries[" + shown(query.getName()) + "]: an analysis query needs a max, a min or both");
       }
     }
   }

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** One step of a progressive rollout: a percentage held for a pause. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,6 +22,7 @@ public class RolloutStep {
   @Required
   @Pattern(Durations.PATTERN)
   @Size(max = 32)
+  @ValidationRule(value = Durations.BOUND_RULE, message = Durations.BOUND_MESSAGE)
   private String pause;
 
   public RolloutStep() {}

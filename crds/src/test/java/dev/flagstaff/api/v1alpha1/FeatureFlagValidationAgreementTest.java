@@ -23,6 +23,29 @@ class FeatureFlagValidationAgreementTest {
             .anyMatch(v -> v.kind() == Kind.RULE));
   }
 
+  /**
+   * What the schema refuses and the Java types can still hold (so a server without the schema would hand it to the
+   * operator). Left out: what they cannot hold at all (a wrong type, an unknown enum value or field: Jackson
+   * refuses those before validation) and metadata and apiVersion, which every API server checks itself.
+   */
+  static Stream<Path> refusedBySchemaAndReadable() {
+    return AdmissionConformanceTest.invalidManifests()
+        .filter(file -> ADMISSION.review(Manifests.read(file).get(0).node()).stream()
+            .anyMatch(v -> v.kind() == Kind.SCHEMA))
+        .filter(file -> !file.getFileName().toString().matches(
+            "(api-version-unknown|name-not-dns-subdomain|unknown-field-typo|enabled-not-boolean|actors-not-a-list"
+                + "|type-unknown|strategy-unknown|percentage-with-percent-sign)\\.yaml"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedBySchemaAndReadable")
+  void whatTheSchemaRefusesTheOperatorRefusesToo(Path file) {
+    FeatureFlag flag = Manifests.read(file).get(0).toFeatureFlag();
+
+    assertThat(FeatureFlagValidation.problems(flag)).as("problems the operator finds in %s", file.getFileName())
+        .isNotEmpty();
+  }
+
   static Stream<Document> examples() {
     return AdmissionConformanceTest.examples();
   }

@@ -1,8 +1,14 @@
 package dev.flagstaff.endpoint.flags;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +32,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileFlagsSource implements FlagsSource {
   private static final Logger LOG = LoggerFactory.getLogger(FileFlagsSource.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Far above a ConfigMap's 1 MiB: a file this large is not a flags file. */
+  private static final long MAX_FILE_BYTES = 8L * 1024 * 1024;
+  /** Reads only the top level; each value is then held to the normal limits by {@code FlagCodec}. */
+  private static final JsonFactory LENIENT = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+      .maxNestingDepth(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE)
+      .maxStringLength(Integer.MAX_VALUE).build()).build();
 
   private final Path path;
   private final FlagsStore store;
   private final Duration interval;
   private final ScheduledExecutorService poller;
-  private Map<String, String> last;
+  private FileContent last;
   private boolean gone;
 
   public FileFlagsSource(Path path, FlagsStore store, Duration interval) {
@@ -62,11 +73,11 @@ public final class FileFlagsSource implements FlagsSource {
         }
         return;
       }
-      Map<String, String> data = Files.isDirectory(path) ? readDirectory() : readJsonFile();
-      if (gone || !data.equals(last)) {
+      FileContent read = Files.isDirectory(path) ? readDirectory() : readJsonFile();
+      if (gone || !read.equals(last)) {
         gone = false;
-        last = data;
-        store.update(data, version(data));
+        last = read;
+        store.update(read.data(), read.unreadable(), version(read));
       }
     } catch (IOException | IllegalArgumentException e) {
       store.unreadable("flags file " + path + " could not be read: " + e.getMessage());
@@ -75,40 +86,90 @@ public final class FileFlagsSource implements FlagsSource {
     }
   }
 
-  private Map<String, String> readDirectory() throws IOException {
+  /** What one poll read: key → value as text, and key → why its bytes could not be read as text. */
+  record FileContent(Map<String, String> data, Map<String, String> unreadable) {}
+
+  private FileContent readDirectory() throws IOException {
     Map<String, String> data = new HashMap<>();
+    Map<String, String> unreadable = new HashMap<>();
     try (Stream<Path> entries = Files.list(path)) {
       for (Iterator<Path> it = entries.iterator(); it.hasNext(); ) {
         Path entry = it.next();
         String key = entry.getFileName().toString();
-        if (!key.startsWith(".") && Files.isRegularFile(entry)) {
-          data.put(key, Files.readString(entry, StandardCharsets.UTF_8).trim());
+        if (key.startsWith(".") || !Files.isRegularFile(entry)) {
+          continue;
+        }
+        if (Files.size(entry) > MAX_FILE_BYTES) {
+          unreadable.put(key, "larger than " + MAX_FILE_BYTES + " bytes");
+          continue;
+        }
+        try {
+          data.put(key, strictUtf8(Files.readAllBytes(entry)).trim());
+        } catch (CharacterCodingException e) {
+          unreadable.put(key, "not UTF-8 text");
         }
       }
     }
-    return data;
+    return new FileContent(data, unreadable);
   }
 
-  private Map<String, String> readJsonFile() throws IOException {
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(Files.readString(path, StandardCharsets.UTF_8));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("not valid JSON");
+  /**
+   * One JSON object. Each top-level value is cut out as it was written and decoded on its own later, so a value
+   * beyond the JSON reader's limits (depth, number length) or holding bytes that are not UTF-8 is refused for its
+   * key only; the file as a whole is refused only when its structure is broken.
+   */
+  private FileContent readJsonFile() throws IOException {
+    if (Files.size(path) > MAX_FILE_BYTES) {
+      throw new IllegalArgumentException("larger than " + MAX_FILE_BYTES + " bytes");
     }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object {\"flag_key\": {\"enabled\": true}, ...}");
+    byte[] bytes = Files.readAllBytes(path);
+    String text;
+    boolean malformed = false;
+    try {
+      text = strictUtf8(bytes);
+    } catch (CharacterCodingException e) {
+      text = new String(bytes, StandardCharsets.UTF_8);
+      malformed = true;
     }
     Map<String, String> data = new HashMap<>();
-    root.fields().forEachRemaining(f -> data.put(f.getKey(),
-        f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
-    return data;
+    Map<String, String> unreadable = new HashMap<>();
+    try (JsonParser parser = LENIENT.createParser(text)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("expected a JSON object {\"flag_key\": {\"enabled\": true}, ...}");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        JsonToken token = parser.nextToken();
+        String value;
+        if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+          int start = (int) parser.currentTokenLocation().getCharOffset();
+          parser.skipChildren();
+          value = text.substring(start, (int) parser.currentLocation().getCharOffset());
+        } else {
+          value = parser.getText();
+        }
+        if (malformed && value.indexOf('\uFFFD') >= 0) {
+          unreadable.put(key, "not UTF-8 text");
+        } else {
+          data.put(key, value);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON");
+    }
+    return new FileContent(data, unreadable);
+  }
+
+  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
   }
 
   /** The content's checksum: equal content, equal version. */
-  private static String version(Map<String, String> data) {
+  private static String version(FileContent read) {
     CRC32 crc = new CRC32();
-    data.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+    crc.update(read.unreadable().keySet().stream().sorted().toList().toString().getBytes(StandardCharsets.UTF_8));
+    read.data().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
       crc.update(e.getKey().getBytes(StandardCharsets.UTF_8));
       crc.update(0);
       crc.update(e.getValue().getBytes(StandardCharsets.UTF_8));

@@ -2,7 +2,6 @@ package dev.flagstaff.endpoint.flags;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import dev.flagstaff.flags.Decision;
 import dev.flagstaff.flags.FlagCodec;
 import dev.flagstaff.flags.FlagState;
@@ -38,18 +37,15 @@ public final class FlagsEndpoints {
     management.route("/flags", this::handle);
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    String path = exchange.getRequestURI().getPath();
+  private ManagementServer.Reply handle(String path, String rawQuery) {
     if (path.equals("/flags") || path.equals("/flags/")) {
-      json(exchange, 200, all());
-      return;
+      return json(200, all());
     }
     String key = path.substring("/flags/".length());
     if (!KEY.matcher(key).matches()) {
-      json(exchange, 400, MAPPER.createObjectNode().put("error", "invalid_key"));
-      return;
+      return json(400, MAPPER.createObjectNode().put("error", "invalid_key"));
     }
-    json(exchange, 200, one(key, query(exchange.getRequestURI().getRawQuery(), "actor")));
+    return json(200, one(key, query(rawQuery, "actor")));
   }
 
   ObjectNode all() {
@@ -110,14 +106,19 @@ public final class FlagsEndpoints {
       int eq = pair.indexOf('=');
       String k = eq < 0 ? pair : pair.substring(0, eq);
       if (k.equals(name)) {
-        String value = URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String value;
+        try {
+          value = URLDecoder.decode(eq < 0 ? "" : pair.substring(eq + 1), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          throw new ManagementServer.BadRequest("invalid_query");
+        }
         return value.isEmpty() ? null : value;
       }
     }
     return null;
   }
 
-  private static void json(HttpExchange exchange, int status, ObjectNode body) throws IOException {
-    ManagementServer.respond(exchange, status, "application/json", MAPPER.writeValueAsString(body) + "\n");
+  private static ManagementServer.Reply json(int status, ObjectNode body) {
+    return ManagementServer.Reply.json(status, body.toString() + "\n");
   }
 }

@@ -28,6 +28,7 @@ import org.slf4j.MDC;
 public final class FlagsStore {
   private static final Logger LOG = LoggerFactory.getLogger(FlagsStore.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int MAX_SHOWN = 300;
 
   private final EndpointMetrics metrics;
   private final Clock clock;
@@ -73,40 +74,69 @@ public final class FlagsStore {
   }
 
   /** A new version of the source: every key decoded, a bad value keeps the key's previous good state. */
-  public synchronized void update(Map<String, String> data, String version) {
+  public void update(Map<String, String> data, String version) {
+    update(data, Map.of(), version);
+  }
+
+  /**
+   * As {@link #update(Map, String)}, with keys whose value could not even be read as text ({@code unreadable}: key
+   * → why, e.g. bytes that are not UTF-8): those keep their previous good state like any other refused value. One
+   * key's failure, of whatever kind, never stops the others from updating.
+   */
+  public synchronized void update(Map<String, String> data, Map<String, String> unreadable, String version) {
     FlagsSnapshot previous = current;
     Map<String, FlagState> flags = new HashMap<>();
     Map<String, String> owners = new HashMap<>();
     Map<String, String> problems = new HashMap<>();
     for (Map.Entry<String, String> entry : data.entrySet()) {
       String key = entry.getKey();
+      String problem;
       try {
         flags.put(key, FlagCodec.decode(entry.getValue()));
         String owner = owners(entry.getValue());
         if (owner != null) {
           owners.put(key, owner);
         }
+        continue;
       } catch (IllegalArgumentException e) {
-        String problem = "invalid value: " + e.getMessage();
-        problems.put(key, problem);
-        FlagState kept = previous.flags().get(key);
-        if (kept != null) {
-          flags.put(key, kept);
-          if (previous.owners().containsKey(key)) {
-            owners.put(key, previous.owners().get(key));
-          }
-        }
-        if (!problem.equals(previous.problems().get(key))) {
-          metrics.flagsInvalid();
-          try (var ignored = MDC.putCloseable("flag", key)) {
-            LOG.warn("flag value refused, {}: {}", kept == null ? "the flag stays unknown (off)"
-                : "keeping the previous value " + FlagCodec.encode(kept), problem);
-          }
-        }
+        problem = "invalid value: " + e.getMessage();
+      } catch (RuntimeException | StackOverflowError e) {
+        problem = "invalid value: could not be decoded (" + e.getClass().getSimpleName() + ")";
       }
+      refuse(key, problem, previous, flags, owners, problems);
     }
+    unreadable.forEach((key, why) -> {
+      if (!data.containsKey(key)) {
+        refuse(key, "invalid value: " + why, previous, flags, owners, problems);
+      }
+    });
     swap(new FlagsSnapshot(Map.copyOf(flags), Map.copyOf(owners), Map.copyOf(problems), version,
         clock.instant(), true, false, problems.isEmpty() ? null : problems.size() + " invalid value(s) refused"));
+  }
+
+  private void refuse(String key, String why, FlagsSnapshot previous, Map<String, FlagState> flags,
+      Map<String, String> owners, Map<String, String> problems) {
+    String problem = bounded(why);
+    problems.put(key, problem);
+    FlagState kept = previous.flags().get(key);
+    if (kept != null) {
+      flags.put(key, kept);
+      if (previous.owners().containsKey(key)) {
+        owners.put(key, previous.owners().get(key));
+      }
+    }
+    if (!problem.equals(previous.problems().get(key))) {
+      metrics.flagsInvalid();
+      try (var ignored = MDC.putCloseable("flag", bounded(key))) {
+        LOG.warn("flag value refused, {}: {}", kept == null ? "the flag stays unknown (off)"
+            : "keeping the previous value " + FlagCodec.encode(kept), problem);
+      }
+    }
+  }
+
+  /** A problem or key as shown in /flags and the log: at most {@value #MAX_SHOWN} characters. */
+  static String bounded(String text) {
+    return text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "...";
   }
 
   /** The source is not there: empty-but-loaded at start (unknown flags are off), else the last good flags, stale. */
@@ -126,8 +156,9 @@ public final class FlagsStore {
   }
 
   /** The source as a whole could not be read (e.g. a flags file that is not JSON): keep the last good flags. */
-  public synchronized void unreadable(String why) {
+  public synchronized void unreadable(String reason) {
     FlagsSnapshot previous = current;
+    String why = bounded(reason);
     if (!Objects.equals(why, previous.problems().get(""))) {
       metrics.flagsInvalid();
       LOG.warn("flags source refused, keeping the last good flags: {}", why);

@@ -10,10 +10,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -23,9 +24,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * {@code POST /api/v4/integrations/slack/events}: verify → parse → deduplicate → enqueue → acknowledge. Nothing
- * reads the body as an event before its signature is checked; nothing slow happens before the answer. Every
- * refusal is a 4xx with a small JSON body.
+ * {@code POST /api/v4/integrations/slack/events}: read (asynchronously, within a deadline) → verify → parse →
+ * deduplicate → enqueue → acknowledge. Nothing reads the body as an event before its signature is checked; nothing
+ * slow happens before the answer, and no thread waits on a slow client. Every refusal is a 4xx with a small JSON
+ * body.
  */
 public final class EventsHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(EventsHandler.class);
@@ -34,16 +36,22 @@ public final class EventsHandler extends Handler.Abstract {
 
   private final String path;
   private final int maxBodyBytes;
+  private final Duration requestDeadline;
   private final SignatureCheck signatures;
   private final EventDeduplicator deduplicator;
   private final Worker worker;
   private final Consumer<AppHomeOpened> appHome;
   private final EndpointMetrics metrics;
 
-  public EventsHandler(String path, int maxBodyBytes, SignatureCheck signatures, EventDeduplicator deduplicator,
-      Worker worker, Consumer<AppHomeOpened> appHome, EndpointMetrics metrics) {
+  /**
+   * @param requestDeadline how long a request may take to arrive whole, from its first byte (Slack sends a small
+   *     body at once); a slower one gets 408 and its connection is closed
+   */
+  public EventsHandler(String path, int maxBodyBytes, Duration requestDeadline, SignatureCheck signatures,
+      EventDeduplicator deduplicator, Worker worker, Consumer<AppHomeOpened> appHome, EndpointMetrics metrics) {
     this.path = path;
     this.maxBodyBytes = maxBodyBytes;
+    this.requestDeadline = requestDeadline;
     this.signatures = signatures;
     this.deduplicator = deduplicator;
     this.worker = worker;
@@ -56,11 +64,15 @@ public final class EventsHandler extends Handler.Abstract {
     try {
       serve(request, response, callback);
     } catch (RuntimeException e) {
-      LOG.error("request failed", e);
-      metrics.request("error");
-      answer(response, callback, 500, "{\"ok\":false,\"error\":\"internal\"}");
+      failed(e, response, callback);
     }
     return true;
+  }
+
+  private void failed(RuntimeException e, Response response, Callback callback) {
+    LOG.error("request failed: {}", e.getClass().getName());
+    metrics.request("error");
+    answer(response, callback, 500, "{\"ok\":false,\"error\":\"internal\"}");
   }
 
   private void serve(Request request, Response response, Callback callback) {
@@ -74,30 +86,47 @@ public final class EventsHandler extends Handler.Abstract {
       return;
     }
     if (request.getLength() > maxBodyBytes) {
-      tooLarge(response, callback);
+      closing(response, callback, 413, "too_large");
       return;
     }
-    byte[] body;
-    try {
-      body = Content.Source.asByteArrayAsync(request, maxBodyBytes).get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException) {
-        refuse(response, callback, 400, "unreadable_body");
-      } else {
-        tooLarge(response, callback);
+    // Returns at once: the body is read as it arrives, on whichever thread Jetty has when bytes are there.
+    BodyReader.read(request, maxBodyBytes, requestDeadline, new BodyReader.Outcome() {
+      @Override
+      public void body(byte[] body) {
+        try {
+          verified(request, body, response, callback);
+        } catch (RuntimeException e) {
+          failed(e, response, callback);
+        }
       }
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      refuse(response, callback, 503, "shutting_down");
-      return;
-    }
 
+      @Override
+      public void tooLarge() {
+        closing(response, callback, 413, "too_large");
+      }
+
+      @Override
+      public void timedOut() {
+        closing(response, callback, 408, "request_timeout");
+      }
+
+      @Override
+      public void unreadable() {
+        closing(response, callback, 400, "unreadable_body");
+      }
+    });
+  }
+
+  private void verified(Request request, byte[] body, Response response, Callback callback) {
     SignatureCheck.Result verdict = signatures.check(
         request.getHeaders().get("X-Slack-Request-Timestamp"), request.getHeaders().get("X-Slack-Signature"), body);
     if (verdict != SignatureCheck.Result.OK) {
       LOG.debug("request refused: {}", verdict.code());
       refuse(response, callback, 401, verdict.code());
+      return;
+    }
+    if (!isUtf8(body)) {
+      refuse(response, callback, 400, "invalid_utf8");
       return;
     }
 
@@ -124,10 +153,31 @@ public final class EventsHandler extends Handler.Abstract {
     } else {
       // app_rate_limited and anything newer: acknowledged, or Slack counts a failed delivery against the app.
       metrics.request("ok");
-      metrics.event(type == null ? "none" : type, "unknown_type");
-      LOG.info("acknowledged a payload of unhandled type {}", type);
+      metrics.event(type, "unknown_type");
+      LOG.info("acknowledged a payload of unhandled type {}", shown(type));
       answer(response, callback, 200, "{\"ok\":true}");
     }
+  }
+
+  /** Strictly UTF-8, as Slack sends: an invalid or overlong sequence is refused rather than replaced. */
+  private static boolean isUtf8(byte[] body) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** An id from a request as the worker may hold it while queued: at most {@value #MAX_EVENT_ID} characters. */
+  private static String shortOrNull(String value) {
+    return value == null || value.length() > MAX_EVENT_ID ? null : value;
+  }
+
+  /** A string from a request as it may appear in a log line: at most 64 characters. */
+  private static String shown(String value) {
+    return value == null || value.length() <= 64 ? value : value.substring(0, 64) + "...";
   }
 
   private void urlVerification(JsonNode payload, Response response, Callback callback) {
@@ -159,10 +209,12 @@ public final class EventsHandler extends Handler.Abstract {
       if (!deduplicator.firstSeen(eventId)) {
         metrics.duplicate();
         metrics.event(eventType, "duplicate");
-        LOG.info("duplicate delivery of {} (retry {}) dropped", eventType, retryNum);
+        LOG.info("duplicate delivery of {} (retry {}) dropped", shown(eventType), shown(retryNum));
       } else if ("app_home_opened".equals(eventType)) {
-        AppHomeOpened opened = new AppHomeOpened(eventId, teamId(payload, event), text(event, "user"),
-            text(event, "tab"), event.has("view") ? text(event.get("view"), "hash") : null);
+        // Only short ids travel to the queue: Slack's are a few dozen characters; a longer one is not kept.
+        AppHomeOpened opened = new AppHomeOpened(eventId, shortOrNull(teamId(payload, event)),
+            shortOrNull(text(event, "user")), shortOrNull(text(event, "tab")),
+            event.has("view") ? shortOrNull(text(event.get("view"), "hash")) : null);
         if (worker.submit(() -> appHome.accept(opened))) {
           metrics.event(eventType, "queued");
         } else {
@@ -189,10 +241,10 @@ public final class EventsHandler extends Handler.Abstract {
     return value != null && value.isTextual() ? value.asText() : null;
   }
 
-  private void tooLarge(Response response, Callback callback) {
-    // Answer now and close the connection rather than read the rest of the body.
+  /** Answers now and closes the connection rather than read the rest of the body. */
+  private void closing(Response response, Callback callback, int status, String error) {
     response.getHeaders().put(HttpHeader.CONNECTION, "close");
-    refuse(response, callback, 413, "too_large");
+    refuse(response, callback, status, error);
   }
 
   private void refuse(Response response, Callback callback, int status, String error) {

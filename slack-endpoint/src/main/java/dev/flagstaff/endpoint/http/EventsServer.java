@@ -1,5 +1,6 @@
 package dev.flagstaff.endpoint.http;
 
+import dev.flagstaff.runtime.JsonErrorHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;

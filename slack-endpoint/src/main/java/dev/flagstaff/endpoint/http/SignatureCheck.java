@@ -1,24 +1,26 @@
 package dev.flagstaff.endpoint.http;
 
-import com.slack.api.app_backend.SlackSignature;
 import dev.flagstaff.runtime.Secret;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Slack's v0 request signature: HMAC-SHA256 over {@code v0:{timestamp}:{raw body}} with the signing secret, computed
- * by the Slack SDK's {@link SlackSignature.Generator} and compared here in constant time (the SDK's own
- * {@code Verifier} uses {@code String.equals} and the system clock). The timestamp window is checked both ways
- * against an injectable clock.
+ * Slack's v0 request signature: HMAC-SHA256 over the bytes {@code v0:{timestamp}:} followed by the body exactly as
+ * received, with the signing secret, hex-encoded and compared in constant time. No charset is involved: two bodies
+ * that differ in any byte (an overlong form, an invalid sequence that decodes to the same replacement character)
+ * never share a signature. The timestamp window is checked both ways against an injectable clock.
  */
 public final class SignatureCheck {
-  private static final Logger LOG = LoggerFactory.getLogger(SignatureCheck.class);
   private static final String VERSION_PREFIX = "v0=";
+  private static final String ALGORITHM = "HmacSHA256";
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  /** "v0=" and 64 hex digits. */
+  private static final int SIGNATURE_LENGTH = 3 + 64;
 
   /** The outcome; {@link #code()} is the metric tag and the error in the 401 body. */
   public enum Result {
@@ -36,23 +38,20 @@ public final class SignatureCheck {
     }
   }
 
-  private final SlackSignature.Generator generator;
+  /** Initialised once with the key; each check works on its own clone (a Mac is not thread-safe). */
+  private final Mac prototype;
   private final Duration maxAge;
   private final Clock clock;
-  /**
-   * The SDK's generator turns the body back into bytes with the platform charset; decoding with the same charset
-   * gives back the bytes Slack signed whenever that charset round-trips (UTF-8, ISO-8859-1).
-   */
-  private final Charset platform = Charset.defaultCharset();
 
   public SignatureCheck(Secret signingSecret, Duration maxAge, Clock clock) {
-    this.generator = new SlackSignature.Generator(signingSecret.reveal());
+    try {
+      prototype = Mac.getInstance(ALGORITHM);
+      prototype.init(new SecretKeySpec(signingSecret.reveal().getBytes(StandardCharsets.UTF_8), ALGORITHM));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(ALGORITHM + " is not available in this JVM", e);
+    }
     this.maxAge = maxAge;
     this.clock = clock;
-    if (!platform.equals(StandardCharsets.UTF_8) && !platform.equals(StandardCharsets.ISO_8859_1)) {
-      LOG.warn("the default charset is {}: requests with non-ASCII bodies will fail verification; "
-          + "run with -Dfile.encoding=UTF-8", platform);
-    }
   }
 
   public Result check(String timestamp, String signature, byte[] body) {
@@ -72,12 +71,33 @@ public final class SignatureCheck {
     if (!signature.startsWith(VERSION_PREFIX)) {
       return Result.BAD_VERSION;
     }
-    String expected = generator.generate(timestamp, new String(body, platform));
-    if (expected == null) {
-      return Result.BAD_SIGNATURE;
+    byte[] expected = expected(timestamp, body);
+    // Header values are ISO-8859-1 on the wire; any other length or character simply does not match.
+    byte[] given = signature.getBytes(StandardCharsets.ISO_8859_1);
+    return MessageDigest.isEqual(expected, given) ? Result.OK : Result.BAD_SIGNATURE;
+  }
+
+  /** {@code v0=} and the lower-case hex HMAC of {@code v0:{timestamp}:{body}}. */
+  private byte[] expected(String timestamp, byte[] body) {
+    Mac mac = mac();
+    mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.US_ASCII));
+    byte[] digest = mac.doFinal(body);
+    byte[] out = new byte[SIGNATURE_LENGTH];
+    out[0] = 'v';
+    out[1] = '0';
+    out[2] = '=';
+    for (int i = 0; i < digest.length; i++) {
+      out[3 + 2 * i] = HEX[(digest[i] >> 4) & 0xf];
+      out[4 + 2 * i] = HEX[digest[i] & 0xf];
     }
-    boolean equal = MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
-    return equal ? Result.OK : Result.BAD_SIGNATURE;
+    return out;
+  }
+
+  private Mac mac() {
+    try {
+      return (Mac) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException(ALGORITHM + " cannot be cloned in this JVM", e);
+    }
   }
 }

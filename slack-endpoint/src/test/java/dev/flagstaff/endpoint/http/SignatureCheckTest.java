@@ -78,6 +78,31 @@ class SignatureCheckTest {
   }
 
   @Test
+  void theSignatureCoversTheBytesSentNotTheTextTheyDecodeTo() throws Exception {
+    // Three byte sequences that a decoder turns into the same text ("\uFFFD\uFFFD"): a lone continuation byte
+    // pair, an overlong '/', and the two replacement characters themselves. One signature, one body.
+    byte[][] variants = {{'"', (byte) 0x80, (byte) 0x80, '"'}, {'"', (byte) 0xC0, (byte) 0xAF, '"'},
+        ("\"\uFFFD\uFFFD\"").getBytes(StandardCharsets.UTF_8)};
+    String ts = Long.toString(NOW);
+    for (int signed = 0; signed < variants.length; signed++) {
+      String signature = hmac(ts, variants[signed]);
+      for (int sent = 0; sent < variants.length; sent++) {
+        assertThat(check.check(ts, signature, variants[sent]))
+            .as("signed variant %d, sent variant %d", signed, sent)
+            .isEqualTo(signed == sent ? Result.OK : Result.BAD_SIGNATURE);
+      }
+    }
+  }
+
+  /** Slack's scheme computed independently, over raw bytes. */
+  static String hmac(String ts, byte[] body) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.update(("v0:" + ts + ":").getBytes(StandardCharsets.US_ASCII));
+    return "v0=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+  }
+
+  @Test
   void oneCheckServesManyThreadsAtOnce() throws Exception {
     ExecutorService threads = Executors.newFixedThreadPool(8);
     try {

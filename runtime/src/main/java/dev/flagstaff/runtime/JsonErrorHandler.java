@@ -1,4 +1,4 @@
-package dev.flagstaff.endpoint.http;
+package dev.flagstaff.runtime;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,12 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
-/** Jetty's own errors (unparseable HTTP, failures outside our handler) as a small JSON body: no page, no stack. */
-final class JsonErrorHandler extends ErrorHandler {
-  JsonErrorHandler() {
+/**
+ * Jetty's own errors (unparseable HTTP, a bad percent-encoding, failures outside our handlers) as a small JSON body:
+ * no page, no stack. Both the Events API port and the management port use it.
+ */
+public final class JsonErrorHandler extends ErrorHandler {
+  public JsonErrorHandler() {
     setShowStacks(false);
     setShowCauses(false);
     setShowMessageInTitle(false);
