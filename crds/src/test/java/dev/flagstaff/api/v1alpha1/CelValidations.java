@@ -117,8 +117,10 @@ final class CelValidations {
       if (compiled.site().rule().contains("oldSelf")) {
         continue;
       }
-      // As kube-apiserver 1.37 prints a rule's failure: no value is shown (older servers printed "object").
-      String shown = "Invalid value: ";
+      // As kube-apiserver 1.37 prints a rule's failure: a scalar's value (a string quoted), nothing for an object
+      // or a list (older servers printed its type, "object").
+      String shown = "Invalid value: " + (value.isTextual() ? "\"" + value.asText() + "\": "
+          : value.isValueNode() ? value.asText() + ": " : "");
       String at = field.isEmpty() ? "<nil>" : field;
       try {
         Object result = compiled.program().eval(Map.of("self", toCel(schema, value)));
