@@ -103,6 +103,14 @@ public final class JarProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    stop(process);
+  }
+
+  /** SIGTERM, then SIGKILL after 10 s: how a child process of the tests (a JVM, etcd, kube-apiserver) is stopped. */
+  public static void stop(Process process) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package dev.flagstaff.testkit.kube;
 
+import dev.flagstaff.testkit.JarProcess;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -192,7 +193,7 @@ public final class RealApiServer implements AutoCloseable {
    * a control-plane node restarts. {@code whileDown} runs while nothing answers.
    */
   public void restartApiServer(Runnable whileDown) {
-    stop(apiServer);
+    JarProcess.stop(apiServer);
     whileDown.run();
     startApiServer();
   }
@@ -336,27 +337,12 @@ public final class RealApiServer implements AutoCloseable {
       clients.forEach(KubernetesClient::close);
       clients.clear();
     }
-    stop(apiServer);
-    stop(etcd);
+    JarProcess.stop(apiServer);
+    JarProcess.stop(etcd);
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary folder is harmless
-    }
-  }
-
-  private static void stop(Process process) {
-    if (process == null || !process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
     }
   }
 
