@@ -15,6 +15,7 @@ import dev.flagstaff.endpoint.SlackEndpoint;
 import dev.flagstaff.flags.Strategy;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
@@ -151,7 +152,7 @@ class PrometheusRolloutIT {
     }
 
     // the retry annotation starts it again from its first step; the errors are still there, so back it goes
-    flagResource().edit(f -> {
+    Edits.edit(flagResource(), f -> {
       f.getMetadata().getAnnotations().put("flagstaff.dev/retry-rollout", "1");
       return f;
     });
@@ -161,7 +162,7 @@ class PrometheusRolloutIT {
         "Normal StateChanged production: Disabled → 50% of time");
 
     // a new plan in Git tolerates the errors seen so far: the rollout progresses again
-    flagResource().edit(f -> {
+    Edits.edit(flagResource(), f -> {
       f.getSpec().getEnvironments().get("production").getRollout().getAnalysis().getQueries().get(0).setMax(0.99);
       return f;
     });

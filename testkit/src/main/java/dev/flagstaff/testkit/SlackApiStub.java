@@ -19,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 
 /**
@@ -62,6 +64,7 @@ public final class SlackApiStub implements AutoCloseable {
   private final ExecutorService executor;
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Deque<Reply>> scripts = new HashMap<>();
+  private volatile CountDownLatch held;
 
   private SlackApiStub(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -116,6 +119,23 @@ public final class SlackApiStub implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Calls received from now on are recorded, then wait for {@link #release()} before they are answered: a test can
+   * know that a caller is inside a call (it shows in {@link #calls()}) without guessing how long a delay covers it.
+   */
+  public void hold() {
+    held = new CountDownLatch(1);
+  }
+
+  /** Answers the calls waiting since {@link #hold()}, and lets later ones through at once. */
+  public void release() {
+    CountDownLatch gate = held;
+    held = null;
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
   /** Forgets the calls and the scripts. */
   public synchronized void reset() {
     calls.clear();
@@ -159,6 +179,15 @@ public final class SlackApiStub implements AutoCloseable {
       Map<String, String> form = contentType.startsWith("application/x-www-form-urlencoded") ? parseForm(body) : Map.of();
       calls.add(new Call(method, Map.copyOf(headers), form, body, Instant.now()));
 
+      CountDownLatch gate = held;
+      if (gate != null) {
+        try {
+          gate.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       Reply reply = next(method);
       if (!reply.delay().isZero()) {
         try {
@@ -209,6 +238,7 @@ public final class SlackApiStub implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.stop(0);
     executor.shutdownNow();
   }
