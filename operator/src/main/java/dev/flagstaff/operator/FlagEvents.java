@@ -48,12 +48,13 @@ final class FlagEvents {
     record(flag, "Warning", reason, message);
   }
 
-  void stateChanged(FeatureFlag flag, String environment, String from, String to) {
-    record(flag, "Normal", STATE_CHANGED, environment + ": " + (from == null ? "unset" : from) + " → " + to);
+  void record(FeatureFlag flag, Notices.Event event) {
+    record(flag, event.type(), event.reason(), event.message());
   }
 
-  void normal(FeatureFlag flag, String reason, String message) {
-    record(flag, "Normal", reason, message);
+  /** The message of a {@value #STATE_CHANGED} Event. */
+  static String stateChange(String environment, String from, String to) {
+    return environment + ": " + (from == null ? "unset" : from) + " → " + to;
   }
 
   private static String prefix(String name) {
