@@ -25,6 +25,11 @@ public final class FeatureFlagValidation {
       problems.add("spec is missing");
       return problems;
     }
+    if (spec.unreadable() != null) {
+      problems.add("spec cannot be read (" + spec.unreadable() + "); fix the resource, or install the CRD of this "
+          + "operator's version so the API server checks it");
+      return problems;
+    }
     String key = flag.flagKey();
     if (key == null || key.length() > 200 || !KEY.matcher(key).matches()) {
       problems.add("key '" + key + "' must be lower case letters, digits, _ and - (at most 200 characters)");
