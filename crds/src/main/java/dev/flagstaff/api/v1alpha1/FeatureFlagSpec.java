@@ -21,21 +21,12 @@ public class FeatureFlagSpec {
   /** Why the spec as stored could not be read, or null: set only by ReadableSpec, never serialized. */
   @JsonIgnore
   private String unreadable;
-  /** The spec as stored, written back unchanged (a copy or a status write must not replace it). */
-  @JsonIgnore
-  private com.fasterxml.jackson.databind.JsonNode stored;
 
   /** A spec standing for one that could not be read, for {@code reason} (e.g. {@code spec.environments.production.percentage: ...}). */
-  static FeatureFlagSpec unreadable(String reason, com.fasterxml.jackson.databind.JsonNode stored) {
+  static FeatureFlagSpec unreadable(String reason) {
     FeatureFlagSpec spec = new FeatureFlagSpec();
     spec.unreadable = reason;
-    spec.stored = stored;
     return spec;
-  }
-
-  @JsonIgnore
-  com.fasterxml.jackson.databind.JsonNode stored() {
-    return stored;
   }
 
   /** Why the stored spec could not be read by this version, or null when it was read. */

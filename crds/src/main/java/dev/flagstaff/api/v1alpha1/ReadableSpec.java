@@ -29,10 +29,9 @@ final class ReadableSpec extends JsonDeserializer<FeatureFlagSpec> {
       String reason = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
       reason = reason.lines().findFirst().orElse("");
       String words = path + ": " + reason;
-      return FeatureFlagSpec.unreadable(words.length() > MAX_REASON ? words.substring(0, MAX_REASON - 1) + "…" : words,
-          node);
+      return FeatureFlagSpec.unreadable(words.length() > MAX_REASON ? words.substring(0, MAX_REASON - 1) + "…" : words);
     } catch (RuntimeException e) {
-      return FeatureFlagSpec.unreadable("spec: " + e.getClass().getSimpleName(), node);
+      return FeatureFlagSpec.unreadable("spec: " + e.getClass().getSimpleName());
     }
   }
 }
