@@ -81,6 +81,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   private IndexerResourceCache<FeatureFlag> flags;
   private SimpleInboundEventSource<FeatureFlag> handOver;
   private ConsumerLeases consumers;
+  private final WrittenKeys writtenKeys = new WrittenKeys();
 
   /**
    * @param clock the operator's only source of time: rollout steps, analysis intervals, the verification term
@@ -116,11 +117,11 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
             .withName("configmap")
             .withNamespacesInheritedFromController()
             .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", name)))
-            .withSecondaryToPrimaryMapper(new ConfigMapDrift(flags::list, cached))
+            .withSecondaryToPrimaryMapper(new ConfigMapDrift(writtenKeys, cached))
             .build(),
         context);
     source.set(configMaps);
-    configMap = new ConfigMapKeyWriter(client, name, cached, metrics);
+    configMap = new ConfigMapKeyWriter(client, name, cached, metrics, writtenKeys);
     consumers = new ConsumerLeases(name, clock, context);
     List<EventSource<?, FeatureFlag>> sources = new ArrayList<>(List.of(configMaps, handOver));
     sources.addAll(consumers.eventSources());
@@ -142,6 +143,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     // validate: schema rules and key ownership (capacity is checked by the write itself)
     Verdict verdict = refusal(flag, key, stateInEffect);
     boolean wrote = false;
+    boolean drifted = false;
     String written = null;
     Instant now = clock.instant();
     RolloutEngine.Decision rollout = null;
@@ -153,7 +155,10 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       rollout = desired.rollout();
       // apply: one key, only when it differs, only when it fits
       try {
-        written = configMap.write(namespace, key, FlagCodec.encode(desired.state()));
+        String value = FlagCodec.encode(desired.state());
+        drifted = configMap.drifted(namespace, key);
+        written = configMap.write(ResourceID.fromResource(flag), namespace, key, value);
+        drifted = drifted && written != null;
         wrote = written != null;
         boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());
         verdict = Verdict.applied(settings.environment(), desired.state(),
@@ -187,6 +192,12 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       statuses.withPropagation(flag, desiredStatus, recorded, null);
     }
     Notices notices = notices(flag, previous, verdict, rollout, verification);
+    if (drifted) {
+      LOG.info("FeatureFlag {}/{}: key {} was changed outside the operator; put back", namespace,
+          flag.getMetadata().getName(), key);
+      notices.normal(FlagEvents.DRIFT_REPAIRED, "key '" + key + "' of ConfigMap " + settings.configMapName()
+          + " was changed or removed outside the operator; its value is put back (change the FeatureFlag instead)");
+    }
 
     // record, then the side effects it makes idempotent
     if (!desiredStatus.equals(previous)) {

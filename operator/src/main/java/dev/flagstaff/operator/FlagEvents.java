@@ -22,6 +22,8 @@ final class FlagEvents {
   static final String KEY_CONFLICT = "KeyConflict";
   static final String CONFIGMAP_FULL = "ConfigMapFull";
   static final String STATE_CHANGED = "StateChanged";
+  /** Normal: the flag's key in the ConfigMap was changed or removed by someone else, and is put back. */
+  static final String DRIFT_REPAIRED = "DriftRepaired";
   /** Normal: a rollout started, moved a step, paused, resumed or completed. */
   static final String ROLLOUT = "Rollout";
   /** Warning: a rollout was rolled back, or cannot go on (Prometheus unavailable, a query refused). */

@@ -20,7 +20,7 @@ import java.util.function.Function;
 /**
  * Runs a rollout's checks against the Prometheus HTTP API: {@code GET <address>/api/v1/query?query=...}, an instant
  * query. Every sample of the resulting vector (or the scalar) must be at or below max and at or above min; no data
- * or NaN fails nothing and is said so. A connection failure, a timeout or a 5xx is {@code UNAVAILABLE}; a 400/422
+ * (or only NaN) fails the check, as Flagger does, unless it says {@code onNoData: pass}, which is then said so. A connection failure, a timeout or a 5xx is {@code UNAVAILABLE}; a 400/422
  * ({@code bad_data}: the PromQL is wrong) is {@code REFUSED}.
  */
 public final class PrometheusAnalysis implements Function<Analysis, AnalysisResult> {
@@ -71,8 +71,10 @@ public final class PrometheusAnalysis implements Function<Analysis, AnalysisResu
         return AnalysisResult.unavailable(base + " answered HTTP " + code);
       }
       List<Double> values = values(body.path("data"));
-      if (values.isEmpty()) {
+      if (values.isEmpty() && check.passesWithoutData()) {
         noData.add(check.getName());
+      } else if (values.isEmpty()) {
+        failed.add(check.getName() + ": no data (check the query and the metric's name; onNoData: pass lets it pass)");
       }
       for (double value : values) {
         String problem = outOfBounds(check, value);

@@ -58,6 +58,8 @@ public final class RolloutEngine {
   static final Duration MAX_WAKE = Duration.ofMinutes(5);
   static final Duration MIN_WAKE = Duration.ofMillis(100);
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+  /** How many retry values a status remembers (the CRD's limit). */
+  static final int MAX_RETRIES_RECORDED = 32;
 
   /** What changed in one decision, for Events and announcements. */
   public enum Change { STARTED, RESTARTED, RETRIED, PLAN_CHANGED, STEP, COMPLETED, PAUSED, RESUMED,
@@ -227,7 +229,7 @@ public final class RolloutEngine {
     if (previous == null || previous.getPlanHash() == null || previous.getStep() == null
         || previous.getStepStartedAt() == null) {
       changes.add(new Transition(Change.STARTED, "rollout started: step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, now);
+      return fresh(plan, hash, retry, null, now);
     }
     boolean over = ROLLED_BACK.equals(previous.getPhase()) || FAILED.equals(previous.getPhase());
     if (!hash.equals(previous.getPlanHash())) {
@@ -240,17 +242,31 @@ public final class RolloutEngine {
         return kept;
       }
       changes.add(new Transition(Change.RESTARTED, "new rollout plan: restarted at step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, now);
+      return fresh(plan, hash, retry, previous.getRetriesUsed(), now);
     }
-    if (ROLLED_BACK.equals(previous.getPhase()) && !Objects.equals(retry, previous.getRetry())) {
+    // a value never seen retries once; an old one put back (Argo CD self-heal, a revert) retries nothing
+    List<String> used = retriesUsed(previous);
+    if (ROLLED_BACK.equals(previous.getPhase()) && retry != null && !used.contains(retry)) {
       changes.add(new Transition(Change.RETRIED, "rollout retried (" + RETRY_ANNOTATION + "=" + retry
           + "): restarted at step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, now);
+      List<String> usedNow = new ArrayList<>(used);
+      usedNow.add(retry);
+      return fresh(plan, hash, retry, usedNow, now);
     }
     return previous.copy();
   }
 
-  private static RolloutStatus fresh(Rollout plan, String hash, String retry, Instant now) {
+  /** The retry values already used: those recorded, and the one the rollout (re)started with. */
+  private static List<String> retriesUsed(RolloutStatus previous) {
+    List<String> used = new ArrayList<>(previous.getRetriesUsed() == null ? List.of() : previous.getRetriesUsed());
+    if (previous.getRetry() != null && !used.contains(previous.getRetry())) {
+      used.add(previous.getRetry());
+    }
+    return used;
+  }
+
+  private static RolloutStatus fresh(Rollout plan, String hash, String retry, List<String> retriesUsed,
+      Instant now) {
     RolloutStatus s = new RolloutStatus();
     s.setPhase(PROGRESSING);
     s.setReason(PROGRESSING);
@@ -261,6 +277,10 @@ public final class RolloutEngine {
     s.setPlanHash(hash);
     s.setProgressHash(progressHash(plan, 0));
     s.setRetry(retry);
+    if (retriesUsed != null && !retriesUsed.isEmpty()) {
+      List<String> kept = new ArrayList<>(retriesUsed);
+      s.setRetriesUsed(new ArrayList<>(kept.subList(Math.max(0, kept.size() - MAX_RETRIES_RECORDED), kept.size())));
+    }
     if (plan.getAnalysis() != null) {
       s.setLastAnalysisAt(time(now)); // the first checks run one interval in, once the step has had an effect
     }
