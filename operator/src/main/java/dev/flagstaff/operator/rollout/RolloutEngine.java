@@ -85,12 +85,36 @@ public final class RolloutEngine {
   private RolloutEngine() {}
 
   /**
-   * @param previous the status so far, or null
-   * @param retry the value of the annotation {@value #RETRY_ANNOTATION}, or null
-   * @param analyst runs the plan's checks; called only when they are due
+   * {@link #decide(Rollout, RolloutStatus, String, Instant, AnalysisResult)}, running the checks with {@code analyst}
+   * first when {@link #analysisDue} says they are due: the caller's convenience; the engine itself does no I/O.
    */
   public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
       Function<Analysis, AnalysisResult> analyst) {
+    AnalysisResult result = analysisDue(plan, previous, retry, now) ? analyst.apply(plan.getAnalysis()) : null;
+    return decide(plan, previous, retry, now, result);
+  }
+
+  /** Whether the plan's checks are due now: a decision at {@code now} would use their result. */
+  public static boolean analysisDue(Rollout plan, RolloutStatus previous, String retry, Instant now) {
+    if (plan.getAnalysis() == null) {
+      return false;
+    }
+    RolloutStatus s = baseline(plan, previous, retry, now, new ArrayList<>());
+    if (ROLLED_BACK.equals(s.getPhase()) || FAILED.equals(s.getPhase())
+        || COMPLETED.equals(s.getPhase()) && s.getStep() >= plan.getSteps().size() - 1) {
+      return false;
+    }
+    return !now.isBefore(nextAnalysis(plan.getAnalysis(), s));
+  }
+
+  /**
+   * @param previous the status so far, or null
+   * @param retry the value of the annotation {@value #RETRY_ANNOTATION}, or null
+   * @param given the result of the plan's checks, run because {@link #analysisDue} said so; null when they were not
+   *     run (a due analysis without a result counts as unavailable)
+   */
+  public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
+      AnalysisResult given) {
     List<Transition> changes = new ArrayList<>();
     RolloutStatus s = baseline(plan, previous, retry, now, changes);
     int last = plan.getSteps().size() - 1;
@@ -118,7 +142,7 @@ public final class RolloutEngine {
 
     Analysis analysis = plan.getAnalysis();
     if (analysis != null && !now.isBefore(nextAnalysis(analysis, s))) {
-      AnalysisResult result = analyst.apply(analysis);
+      AnalysisResult result = given != null ? given : AnalysisResult.unavailable("the checks were not run");
       s.setLastAnalysisAt(time(now));
       switch (result.outcome()) {
         case UNAVAILABLE:
