@@ -194,8 +194,9 @@ class PrometheusRolloutIT {
     analysis.setPrometheus("http://127.0.0.1:" + prometheusPort);
     analysis.setInterval("1s");
     analysis.setFailureLimit(2);
-    analysis.setQueries(new ArrayList<>(List.of(new AnalysisQuery("publish-error-ratio", ERROR_RATIO, maxErrorRatio,
-        null))));
+    AnalysisQuery errorRatio = new AnalysisQuery("publish-error-ratio", ERROR_RATIO, maxErrorRatio, null);
+    errorRatio.setOnNoData("pass"); // no publishes yet is no failure, as in the example
+    analysis.setQueries(new ArrayList<>(List.of(errorRatio)));
     rollout.setAnalysis(analysis);
     EnvironmentState production = new EnvironmentState();
     production.setEnabled(true);
