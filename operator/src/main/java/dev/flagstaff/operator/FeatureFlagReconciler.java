@@ -66,7 +66,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFlagReconciler.class);
   /** A scheduled wake-up is never further out than this: the next reconcile recomputes from the status anyway. */
-  static final Duration MAX_WAKE = Duration.ofMinutes(5);
+  static final Duration MAX_WAKE = RolloutEngine.MAX_WAKE;
 
   private final OperatorSettings settings;
   private final KubernetesClient client;

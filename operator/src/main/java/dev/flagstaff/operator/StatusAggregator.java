@@ -32,11 +32,6 @@ final class StatusAggregator {
     this.clock = clock;
   }
 
-  FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict) {
-    FeatureFlagStatus previous = flag.getStatus();
-    return desired(flag, key, verdict, previous == null ? null : previous.getRollout(), null);
-  }
-
   /**
    * @param rollout the rollout's progress to record, or null when the environment has none
    * @param verification the verification term, or null when this operator does not serve the verification

@@ -55,7 +55,7 @@ public final class RolloutEngine {
   public static final String QUERY_REFUSED = "QueryRefused";
 
   /** Wake-ups are never scheduled further out than this; a reconcile recomputes everything from the status. */
-  static final Duration MAX_WAKE = Duration.ofMinutes(5);
+  public static final Duration MAX_WAKE = Duration.ofMinutes(5);
   static final Duration MIN_WAKE = Duration.ofMillis(100);
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
   /** How many retry values a status remembers (the CRD's limit). */
