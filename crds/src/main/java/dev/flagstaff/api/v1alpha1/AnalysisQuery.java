@@ -31,6 +31,7 @@ public class AnalysisQuery {
   @JsonPropertyDescription("What a query that returns no data means: fail (the default; a typo in a metric name must not wave a rollout through) or pass (for a metric that only exists once something goes wrong).")
   @io.fabric8.generator.annotation.Default("fail")
   @ValidationRule(value = "self == 'fail' || self == 'pass'", message = "onNoData must be fail or pass")
+  @Size(max = 8)
   private String onNoData;
 
   public AnalysisQuery() {}

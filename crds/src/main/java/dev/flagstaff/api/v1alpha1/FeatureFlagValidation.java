@@ -138,6 +138,9 @@ public final class FeatureFlagValidation {
       } else if (query.getMax() == null && query.getMin() == null) {
         problems.add(where + ".analysis.queries[" + query.getName() + "]: an analysis query needs a max, a min or both");
       }
+      if (query != null && query.getOnNoData() != null && !"fail".equals(query.getOnNoData()) && !"pass".equals(query.getOnNoData())) {
+        problems.add(where + ".analysis.queries[" + query.getName() + "]: onNoData must be fail or pass");
+      }
     }
   }
 }
