@@ -16,6 +16,7 @@ import dev.flagstaff.endpoint.home.HomeView;
 import dev.flagstaff.flags.Strategy;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.SlackRequests;
@@ -152,7 +153,7 @@ class PrometheusRolloutIT {
     }
 
     // the retry annotation starts it again from its first step; the errors are still there, so back it goes
-    flagResource().edit(f -> {
+    Edits.edit(flagResource(), f -> {
       f.getMetadata().getAnnotations().put("flagstaff.dev/retry-rollout", "1");
       return f;
     });
@@ -162,7 +163,7 @@ class PrometheusRolloutIT {
         "Normal StateChanged production: Disabled → 50% of time");
 
     // a new plan in Git tolerates the errors seen so far: the rollout progresses again
-    flagResource().edit(f -> {
+    Edits.edit(flagResource(), f -> {
       f.getSpec().getEnvironments().get("production").getRollout().getAnalysis().getQueries().get(0).setMax(0.99);
       return f;
     });
@@ -194,8 +195,9 @@ class PrometheusRolloutIT {
     analysis.setPrometheus("http://127.0.0.1:" + prometheusPort);
     analysis.setInterval("1s");
     analysis.setFailureLimit(2);
-    analysis.setQueries(new ArrayList<>(List.of(new AnalysisQuery("publish-error-ratio", ERROR_RATIO, maxErrorRatio,
-        null))));
+    AnalysisQuery errorRatio = new AnalysisQuery("publish-error-ratio", ERROR_RATIO, maxErrorRatio, null);
+    errorRatio.setOnNoData("pass"); // no publishes yet is no failure, as in the example
+    analysis.setQueries(new ArrayList<>(List.of(errorRatio)));
     rollout.setAnalysis(analysis);
     EnvironmentState production = new EnvironmentState();
     production.setEnabled(true);

@@ -10,6 +10,7 @@ import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.endpoint.SlackEndpoint;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.SlackApiStub;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -88,8 +89,8 @@ class PropagationIT {
     assertThat(status().getPropagation()).isEqualTo("2/2");
     assertThat(condition().getMessage()).isEqualTo("2/2 consumers applied generation 1");
 
-    client.resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(NAME)
-        .edit(f -> { f.getSpec().getEnvironments().get("staging").setEnabled(false); return f; });
+    Edits.edit(client.resources(FeatureFlag.class).inNamespace(NAMESPACE).withName(NAME),
+        f -> { f.getSpec().getEnvironments().get("staging").setEnabled(false); return f; });
 
     await().atMost(Duration.ofSeconds(30)).until(() -> propagated(2));
     assertThat(status().getConsumers().getApplied()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.net.HttpURLConnection;
 import java.util.Map;
 import java.util.Optional;
@@ -30,18 +31,16 @@ final class ConfigMapKeyWriter {
   private final String name;
   private final Function<String, Optional<ConfigMap>> cache;
   private final OperatorMetrics metrics;
+  private final WrittenKeys written;
 
   /** @param cache the ConfigMap called {@code name} in a namespace, as the informer last saw it */
   ConfigMapKeyWriter(KubernetesClient client, String name, Function<String, Optional<ConfigMap>> cache,
-      OperatorMetrics metrics) {
+      OperatorMetrics metrics, WrittenKeys written) {
+    this.written = written;
     this.client = client;
     this.name = name;
     this.cache = cache;
     this.metrics = metrics;
-  }
-
-  String name() {
-    return name;
   }
 
   Optional<String> currentValue(String namespace, String key) {
@@ -76,41 +75,40 @@ final class ConfigMapKeyWriter {
   }
 
   /**
-   * Sets {@code key} to {@code value} unless the cache shows it already holds it.
-   *
-   * @return whether an API write was made
-   * @throws ConfigMapFullException when the write would take the ConfigMap over 1 MiB (nothing is written), or the
-   *     API server refuses it for size
-   */
-  boolean put(String namespace, String key, String value) {
-    return write(namespace, key, value) != null;
-  }
-
-  /**
-   * {@link #put}, telling which version of the ConfigMap holds the value: what consumers must have read to serve it.
+   * Sets {@code key} to {@code value} for {@code flag}, unless the cache shows it already holds it, and tells which
+   * version of the ConfigMap holds the value: what consumers must have read to serve it.
    *
    * @return the ConfigMap's resourceVersion returned by the write, or {@code null} when the cache showed the key
    *     already holding {@code value} and nothing was written
-   * @throws ConfigMapFullException as {@link #put}
+   * @throws ConfigMapFullException when the write would take the ConfigMap over 1 MiB (nothing is written), or the
+   *     API server refuses it for size
    */
-  String write(String namespace, String key, String value) {
+  String write(ResourceID flag, String namespace, String key, String value) {
     if (currentValue(namespace, key).filter(value::equals).isPresent()) {
+      written.inPlace(flag, namespace, key, value);
       return null;
     }
     Optional<String> full = capacityProblem(namespace, key, value);
     if (full.isPresent()) {
+      written.waitsForSpace(flag, namespace);
       throw new ConfigMapFullException(full.get());
     }
     try {
+      String version = null;
       if (cache.apply(namespace).isEmpty()) {
-        String created = create(namespace, key, value);
-        if (created != null) {
-          return created;
-        }
+        version = create(namespace, key, value);
       }
-      return mergePatch(namespace, key, value);
+      if (version == null) {
+        version = mergePatch(namespace, key, value);
+      }
+      written.wrote(flag, namespace, key, value, version, () -> cache.apply(namespace)
+          .map(cm -> new java.util.AbstractMap.SimpleEntry<>(cm.getMetadata().getResourceVersion(),
+              cm.getData() == null ? null : cm.getData().get(key)))
+          .orElse(null));
+      return version;
     } catch (KubernetesClientException e) {
       if (e.getCode() == UNPROCESSABLE && isTooLong(e)) {
+        written.waitsForSpace(flag, namespace);
         throw new ConfigMapFullException("the API server refused key '" + key + "': ConfigMap " + name
             + " would exceed its size limit");
       }
@@ -124,6 +122,7 @@ final class ConfigMapKeyWriter {
    * @return whether the key was removed by this call
    */
   boolean remove(String namespace, String key) {
+    written.removed(namespace, key);
     String pointer = "/data/" + key.replace("~", "~0").replace("/", "~1");
     String patch = "[{\"op\":\"remove\",\"path\":" + JsonNodeFactory.instance.textNode(pointer) + "}]";
     try {
@@ -198,6 +197,14 @@ final class ConfigMapKeyWriter {
    */
   private ConfigMap named(String namespace) {
     return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
+  }
+
+  /**
+   * Whether {@code key} holds, in the cache, another value than the operator saw written there: someone changed or
+   * removed it (a write of the operator's own that the cache has not yet shown is not drift).
+   */
+  boolean drifted(String namespace, String key) {
+    return written.drifted(namespace, key, currentValue(namespace, key).orElse(null));
   }
 
   /** The resourceVersion of the ConfigMap as the cache last saw it, or {@code null} when it has not seen one. */

@@ -66,7 +66,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFlagReconciler.class);
   /** A scheduled wake-up is never further out than this: the next reconcile recomputes from the status anyway. */
-  static final Duration MAX_WAKE = Duration.ofMinutes(5);
+  static final Duration MAX_WAKE = RolloutEngine.MAX_WAKE;
 
   private final OperatorSettings settings;
   private final KubernetesClient client;
@@ -81,6 +81,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   private IndexerResourceCache<FeatureFlag> flags;
   private SimpleInboundEventSource<FeatureFlag> handOver;
   private ConsumerLeases consumers;
+  private final WrittenKeys writtenKeys = new WrittenKeys();
 
   /**
    * @param clock the operator's only source of time: rollout steps, analysis intervals, the verification term
@@ -116,11 +117,11 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
             .withName("configmap")
             .withNamespacesInheritedFromController()
             .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", name)))
-            .withSecondaryToPrimaryMapper(new ConfigMapDrift(flags::list, cached))
+            .withSecondaryToPrimaryMapper(new ConfigMapDrift(writtenKeys, cached))
             .build(),
         context);
     source.set(configMaps);
-    configMap = new ConfigMapKeyWriter(client, name, cached, metrics);
+    configMap = new ConfigMapKeyWriter(client, name, cached, metrics, writtenKeys);
     consumers = new ConsumerLeases(name, clock, context);
     List<EventSource<?, FeatureFlag>> sources = new ArrayList<>(List.of(configMaps, handOver));
     sources.addAll(consumers.eventSources());
@@ -142,6 +143,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     // validate: schema rules and key ownership (capacity is checked by the write itself)
     Verdict verdict = refusal(flag, key, stateInEffect);
     boolean wrote = false;
+    boolean drifted = false;
     String written = null;
     Instant now = clock.instant();
     RolloutEngine.Decision rollout = null;
@@ -153,7 +155,10 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       rollout = desired.rollout();
       // apply: one key, only when it differs, only when it fits
       try {
-        written = configMap.write(namespace, key, FlagCodec.encode(desired.state()));
+        String value = FlagCodec.encode(desired.state());
+        drifted = configMap.drifted(namespace, key);
+        written = configMap.write(ResourceID.fromResource(flag), namespace, key, value);
+        drifted = drifted && written != null;
         wrote = written != null;
         boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());
         verdict = Verdict.applied(settings.environment(), desired.state(),
@@ -186,15 +191,21 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     } else {
       statuses.withPropagation(flag, desiredStatus, recorded, null);
     }
-    announce(flag, previous, verdict, rollout, verification);
-    metrics.reconciled(outcome(verdict, wrote));
-    if (!desiredStatus.equals(previous)) {
-      // Replaced with optimistic locking, and the result kept for the next reconcile: a consumer's report can trigger
-      // one within milliseconds, before the informer has seen this write, and a patch computed against that stale
-      // copy would be wrong (a 409 here re-reads and writes again).
-      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(flag, context,
-          current -> StatusAggregator.withStatus(current, desiredStatus));
+    Notices notices = notices(flag, previous, verdict, rollout, verification);
+    if (drifted) {
+      LOG.info("FeatureFlag {}/{}: key {} was changed outside the operator; put back", namespace,
+          flag.getMetadata().getName(), key);
+      notices.normal(FlagEvents.DRIFT_REPAIRED, "key '" + key + "' of ConfigMap " + settings.configMapName()
+          + " was changed or removed outside the operator; its value is put back (change the FeatureFlag instead)");
     }
+
+    // record, then the side effects it makes idempotent
+    if (!desiredStatus.equals(previous)) {
+      record(flag, context, desiredStatus);
+    }
+    notices.events().forEach(event -> events.record(flag, event));
+    notices.announcements().forEach(announcer::announce);
+    metrics.reconciled(outcome(verdict, wrote));
     UpdateControl<FeatureFlag> control = UpdateControl.noUpdate();
     Duration wake = earliest(rollout == null ? null : rollout.requeueAfter(),
         verification == null ? null : verification.wakeAfter());
@@ -243,6 +254,14 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   @Override
   public ErrorStatusUpdateControl<FeatureFlag> updateErrorStatus(FeatureFlag flag, Context<FeatureFlag> context,
       Exception e) {
+    Throwable conflict = e;
+    while (conflict != null && !(conflict instanceof StatusChangedMeanwhile)) {
+      conflict = conflict.getCause();
+    }
+    if (conflict != null) {
+      LOG.info("{}", conflict.getMessage());
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
     metrics.reconciled(Outcome.ERROR);
     int attempt = context.getRetryInfo().map(info -> info.getAttemptCount() + 1).orElse(1);
     LOG.warn("reconcile of FeatureFlag {}/{} failed (attempt {}), will retry with backoff: {}",
@@ -278,11 +297,30 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   }
 
   /**
-   * Events, logs and announcements, only for what is new: a state change (with the rollout's reason for it), a
-   * rollout's transitions, the verification term reached, or a refusal not already reported.
+   * Replaces the status with optimistic locking (a PUT carrying the resourceVersion this reconcile read), and keeps
+   * the result in JOSDK's cache: a consumer's report can trigger the next reconcile within milliseconds, before the
+   * informer has seen this write. On a 409 someone else changed the FeatureFlag since it was read; the status computed
+   * here may be stale, so it is not written: {@link StatusChangedMeanwhile} makes JOSDK reconcile again from the fresh
+   * copy (which it has waited for in its cache), recomputing everything, and nothing that writer changed is lost.
    */
-  private void announce(FeatureFlag flag, FeatureFlagStatus previous, Verdict verdict, RolloutEngine.Decision rollout,
-      VerificationTerm verification) {
+  private static void record(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
+    String readVersion = read.getMetadata().getResourceVersion();
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(read, context, current -> {
+      if (!Objects.equals(readVersion, current.getMetadata().getResourceVersion())) {
+        throw new StatusChangedMeanwhile(read, current.getMetadata().getResourceVersion());
+      }
+      return StatusAggregator.withStatus(current, status);
+    });
+  }
+
+  /**
+   * Events, logs and announcements, only for what is new compared with the saved status: a state change (with the
+   * rollout's reason for it), a rollout's transitions, the verification term reached, or a refusal not already
+   * reported.
+   */
+  private Notices notices(FeatureFlag flag, FeatureFlagStatus previous, Verdict verdict,
+      RolloutEngine.Decision rollout, VerificationTerm verification) {
+    Notices notices = new Notices();
     String name = flag.getMetadata().getNamespace() + "/" + flag.getMetadata().getName();
     String environment = settings.environment();
     if (verdict.applied()) {
@@ -291,28 +329,28 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       for (RolloutEngine.Transition t : transitions) {
         LOG.info("FeatureFlag {} rollout in {}: {}", name, environment, t.why());
         switch (t.change()) {
-          case ROLLED_BACK: events.warning(flag, FlagEvents.ROLLED_BACK, environment + ": "
+          case ROLLED_BACK: notices.warning(FlagEvents.ROLLED_BACK, environment + ": "
               + rollout.status().getMessage()); break;
-          case ANALYSIS_UNAVAILABLE: events.warning(flag, FlagEvents.ANALYSIS_UNAVAILABLE, environment + ": "
+          case ANALYSIS_UNAVAILABLE: notices.warning(FlagEvents.ANALYSIS_UNAVAILABLE, environment + ": "
               + t.why()); break;
-          case FAILED: events.warning(flag, FlagEvents.ROLLOUT_FAILED, environment + ": " + t.why()); break;
-          default: events.normal(flag, FlagEvents.ROLLOUT, environment + ": " + t.why());
+          case FAILED: notices.warning(FlagEvents.ROLLOUT_FAILED, environment + ": " + t.why()); break;
+          default: notices.normal(FlagEvents.ROLLOUT, environment + ": " + t.why());
         }
       }
       if (!Objects.equals(before, verdict.state())) {
         LOG.info("FeatureFlag {} key {}: {} → {}", name, flag.flagKey(), before, verdict.state());
-        events.stateChanged(flag, environment, before, verdict.state());
-        announcer.announce(Announcement.of(flag, environment, before, verdict.state(), why(transitions),
+        notices.normal(FlagEvents.STATE_CHANGED, FlagEvents.stateChange(environment, before, verdict.state()));
+        notices.announce(Announcement.of(flag, environment, before, verdict.state(), why(transitions),
             transitions.isEmpty() ? null : transitions.get(transitions.size() - 1).why()));
       }
       boolean wasReady = previous != null && Conditions.isTrue(previous.getConditions(), Conditions.READY_FOR_CLEANUP);
       if (verification != null && verification.ready() && !wasReady) {
         LOG.info("FeatureFlag {} ready for cleanup: {}", name, verification.readyMessage());
-        events.normal(flag, FlagEvents.READY_FOR_CLEANUP, verification.readyMessage());
-        announcer.announce(Announcement.of(flag, environment, verdict.state(), verdict.state(),
+        notices.normal(FlagEvents.READY_FOR_CLEANUP, verification.readyMessage());
+        notices.announce(Announcement.of(flag, environment, verdict.state(), verdict.state(),
             Announcement.Why.READY_FOR_CLEANUP, verification.termWords()));
       }
-      return;
+      return notices;
     }
     Optional<Condition> stalled = previous == null
         ? Optional.empty()
@@ -321,8 +359,9 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
         && verdict.reason().equals(c.getReason()) && verdict.message().equals(c.getMessage())).isPresent();
     if (!reported) {
       LOG.warn("FeatureFlag {} refused ({}): {}", name, verdict.reason(), verdict.message());
-      events.warning(flag, verdict.reason(), verdict.message());
+      notices.warning(verdict.reason(), verdict.message());
     }
+    return notices;
   }
 
   /** Why the state changed: the rollout's doing (a step, a rollback), or someone's change of the resource. */
@@ -338,6 +377,15 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       }
     }
     return Announcement.Why.SPEC_CHANGE;
+  }
+
+  /** The FeatureFlag changed between this reconcile's read and its status write. */
+  static final class StatusChangedMeanwhile extends RuntimeException {
+    StatusChangedMeanwhile(FeatureFlag read, String now) {
+      super("FeatureFlag " + read.getMetadata().getNamespace() + "/" + read.getMetadata().getName()
+          + " changed while it was reconciled (resourceVersion " + read.getMetadata().getResourceVersion() + " → "
+          + now + "): its status is not written from the stale copy; reconciling again from the fresh one");
+    }
   }
 
   private static Outcome outcome(Verdict verdict, boolean wrote) {

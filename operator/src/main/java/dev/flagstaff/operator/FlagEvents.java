@@ -22,6 +22,8 @@ final class FlagEvents {
   static final String KEY_CONFLICT = "KeyConflict";
   static final String CONFIGMAP_FULL = "ConfigMapFull";
   static final String STATE_CHANGED = "StateChanged";
+  /** Normal: the flag's key in the ConfigMap was changed or removed by someone else, and is put back. */
+  static final String DRIFT_REPAIRED = "DriftRepaired";
   /** Normal: a rollout started, moved a step, paused, resumed or completed. */
   static final String ROLLOUT = "Rollout";
   /** Warning: a rollout was rolled back, or cannot go on (Prometheus unavailable, a query refused). */
@@ -48,12 +50,13 @@ final class FlagEvents {
     record(flag, "Warning", reason, message);
   }
 
-  void stateChanged(FeatureFlag flag, String environment, String from, String to) {
-    record(flag, "Normal", STATE_CHANGED, environment + ": " + (from == null ? "unset" : from) + " → " + to);
+  void record(FeatureFlag flag, Notices.Event event) {
+    record(flag, event.type(), event.reason(), event.message());
   }
 
-  void normal(FeatureFlag flag, String reason, String message) {
-    record(flag, "Normal", reason, message);
+  /** The message of a {@value #STATE_CHANGED} Event. */
+  static String stateChange(String environment, String from, String to) {
+    return environment + ": " + (from == null ? "unset" : from) + " → " + to;
   }
 
   private static String prefix(String name) {

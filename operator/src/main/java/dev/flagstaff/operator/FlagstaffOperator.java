@@ -76,6 +76,7 @@ public final class FlagstaffOperator implements AutoCloseable {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
+          .withResourceCloner(new UnreadableSpecCloner(client))
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry));
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(leaderElection());

@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.runtime.ApiServerCheck;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +15,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class OperatorMain {
   static final int CONFIG_ERROR = 2;
+  private static final java.time.Duration API_CHECK_TIMEOUT = java.time.Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 
   private OperatorMain() {}
@@ -38,7 +40,11 @@ public final class OperatorMain {
       client.close();
     }, "flagstaff-shutdown"));
     try {
+      ApiServerCheck.check(client, API_CHECK_TIMEOUT, System.getenv());
       operator.start();
+    } catch (ApiServerCheck.ApiServerUnusable e) {
+      LOG.error("flagstaff-operator could not start: {}", e.getMessage());
+      System.exit(1);
     } catch (RuntimeException e) {
       LOG.error("flagstaff-operator could not start: {}", rootMessage(e), e);
       System.exit(1);

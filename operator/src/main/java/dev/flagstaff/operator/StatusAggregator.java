@@ -20,17 +20,16 @@ import java.util.List;
  * its status flips.
  */
 final class StatusAggregator {
+  /** The condition types this operator writes; any other type in the status belongs to someone else. */
+  static final java.util.Set<String> OWN = java.util.Set.of(Conditions.READY, Conditions.RECONCILING,
+      Conditions.STALLED, Conditions.ROLLOUT, Conditions.READY_FOR_CLEANUP, PropagatedCondition.TYPE);
+
   private final String environment;
   private final Clock clock;
 
   StatusAggregator(String environment, Clock clock) {
     this.environment = environment;
     this.clock = clock;
-  }
-
-  FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict) {
-    FeatureFlagStatus previous = flag.getStatus();
-    return desired(flag, key, verdict, previous == null ? null : previous.getRollout(), null);
   }
 
   /**
@@ -41,7 +40,8 @@ final class StatusAggregator {
   FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict, RolloutStatus rollout,
       VerificationTerm verification) {
     Long generation = flag.getMetadata().getGeneration();
-    List<Condition> previous = flag.getStatus() == null ? List.of() : flag.getStatus().getConditions();
+    List<Condition> previous = flag.getStatus() == null || flag.getStatus().getConditions() == null ? List.of()
+        : flag.getStatus().getConditions();
     FeatureFlagStatus status = new FeatureFlagStatus();
     status.setObservedGeneration(generation);
     status.setEnvironment(environment);
@@ -82,7 +82,8 @@ final class StatusAggregator {
   FeatureFlagStatus withPropagation(FeatureFlag flag, FeatureFlagStatus status, String configMapVersion,
       Propagation.Result propagation) {
     Long generation = flag.getMetadata().getGeneration();
-    List<Condition> previous = flag.getStatus() == null ? List.of() : flag.getStatus().getConditions();
+    List<Condition> previous = flag.getStatus() == null || flag.getStatus().getConditions() == null ? List.of()
+        : flag.getStatus().getConditions();
     status.setConfigMapVersion(configMapVersion);
     if (propagation != null) {
       status.setConsumers(new ConsumerCounts(propagation.applied(), propagation.total()));
@@ -91,6 +92,8 @@ final class StatusAggregator {
     List<Condition> conditions = new ArrayList<>(status.getConditions());
     conditions.add(condition(previous, propagation == null
         ? PropagatedCondition.notApplied(generation) : PropagatedCondition.of(propagation, generation)));
+    // conditions someone else added (another controller, a person) are theirs: kept as they are
+    previous.stream().filter(c -> !OWN.contains(c.getType())).forEach(conditions::add);
     status.setConditions(conditions);
     return status;
   }

@@ -15,6 +15,7 @@ import dev.flagstaff.flags.FlagEvaluator;
 import dev.flagstaff.flags.FlagState;
 import dev.flagstaff.flags.Strategy;
 import io.fabric8.kubernetes.api.model.Condition;
+import dev.flagstaff.testkit.Edits;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -201,10 +202,10 @@ class FeatureFlagReconcilerTest {
     assertThat(k8s.data(NAMESPACE)).doesNotContainKey("broken_flag");
     await().until(() -> k8s.eventLines(NAMESPACE, "broken", "InvalidSpec").size() == 1);
 
-    // Reconciled again without a change (a ConfigMap change wakes flags whose key is missing): no new Event.
+    // Looked at again while unchanged (here: asked to; an unrelated ConfigMap edit would not wake it): the refusal
+    // already reported gets no new Event.
     double stalledBefore = k8s.metric("flagstaff_reconciles_total{outcome=\"stalled\"}");
-    k8s.client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP)
-        .edit(cm -> new ConfigMapBuilder(cm).addToData("unrelated_edit", "{\"enabled\":false}").build());
+    k8s.operator().wake();
     await().until(() -> k8s.metric("flagstaff_reconciles_total{outcome=\"stalled\"}") > stalledBefore);
     assertThat(k8s.eventLines(NAMESPACE, "broken", "InvalidSpec")).hasSize(1);
 
@@ -247,6 +248,24 @@ class FeatureFlagReconcilerTest {
             io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/data/drifting\"}]");
 
     await().until(() -> "{\"enabled\":true,\"generation\":1}".equals(k8s.data(NAMESPACE).get("drifting")));
+    await().until(() -> k8s.eventLines(NAMESPACE, "drifting", "DriftRepaired").size() == 1);
+  }
+
+  @Test
+  void aValueChangedBySomeoneElseIsPutBack() {
+    k8s.create(flag("edited", "edited", Map.of("production", off())));
+    k8s.create(flag("bystander", "bystander", Map.of("production", on())));
+    await().until(() -> k8s.liveData(NAMESPACE).containsKey("edited") && k8s.liveData(NAMESPACE).containsKey("bystander"));
+
+    // kubectl edit configmap feature-flags: someone turns the flag on behind the operator's back
+    Edits.edit(k8s.client.configMaps().inNamespace(NAMESPACE).withName(CONFIGMAP),
+        cm -> new ConfigMapBuilder(cm).addToData("edited", "{\"enabled\":true}").build());
+
+    await().until(() -> "{\"enabled\":false,\"generation\":1}".equals(k8s.data(NAMESPACE).get("edited")));
+    await().until(() -> k8s.eventLines(NAMESPACE, "edited", "DriftRepaired").size() == 1);
+    assertThat(k8s.eventLines(NAMESPACE, "edited", "DriftRepaired").get(0))
+        .startsWith("Normal DriftRepaired key 'edited' of ConfigMap feature-flags was changed or removed outside");
+    assertThat(k8s.eventLines(NAMESPACE, "bystander", "DriftRepaired")).isEmpty();
   }
 
   @Test
@@ -260,11 +279,15 @@ class FeatureFlagReconcilerTest {
     assertThat(k8s.metric("flagstaff_reconciles_total{outcome=\"applied\"}")).isGreaterThanOrEqualTo(1);
     assertThat(k8s.metric("flagstaff_configmap_patches_total")).isGreaterThanOrEqualTo(1);
     assertThat(k8s.metric("flagstaff_configmap_limit_bytes")).isEqualTo(1048576);
+    // the gauge says what the API server counts against the limit: every key and value, in UTF-8 bytes
     long bytes = k8s.data(NAMESPACE).entrySet().stream()
-        .mapToLong(e -> e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length())).sum();
-    await().until(() -> k8s.metric("flagstaff_configmap_bytes{namespace=\"flags\"}") > 0);
-    assertThat(k8s.metric("flagstaff_configmap_bytes{namespace=\"flags\"}")).isGreaterThan(bytes / 2.0);
+        .mapToLong(e -> utf8(e.getKey()) + (e.getValue() == null ? 0 : utf8(e.getValue()))).sum();
+    await().until(() -> k8s.metric("flagstaff_configmap_bytes{namespace=\"flags\"}") == bytes);
     assertThat(k8s.management("/metrics").body()).contains("operator_sdk_");
+  }
+
+  private static long utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 
   private String state(String name) {

@@ -5,6 +5,7 @@ import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagSpec;
 import dev.flagstaff.flags.Strategy;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -127,7 +128,7 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   FeatureFlag edit(String namespace, String name, UnaryOperator<FeatureFlag> change) {
-    return flags(namespace).withName(name).edit(change);
+    return Edits.edit(flags(namespace).withName(name), change);
   }
 
   void delete(String namespace, String name) {

@@ -30,12 +30,12 @@ class StatusAggregatorTest {
 
   @Test
   void lastTransitionTimeMovesOnlyWhenAConditionFlips() {
-    FeatureFlagStatus first = at(T1).desired(flag(1, null), "k",
+    FeatureFlagStatus first = desired(at(T1), flag(1, null), "k",
         Verdict.applied("production", FlagState.on(1)));
     assertThat(first.getConditions()).allSatisfy(c -> assertThat(c.getLastTransitionTime()).isEqualTo(T1.toString()));
 
     // generation 2, still applied: messages and observedGeneration change, no condition flips
-    FeatureFlagStatus second = at(T2).desired(flag(2, first), "k",
+    FeatureFlagStatus second = desired(at(T2), flag(2, first), "k",
         Verdict.applied("production", FlagState.of(true, 25.0, Strategy.ACTORS, List.of(), 2)));
     assertThat(second.getObservedGeneration()).isEqualTo(2L);
     assertThat(second.getState()).isEqualTo("25% of actors");
@@ -47,7 +47,7 @@ class StatusAggregatorTest {
     });
 
     // refused: Ready and Stalled flip, Reconciling stays False
-    FeatureFlagStatus third = at(T2).desired(flag(3, second), "k",
+    FeatureFlagStatus third = desired(at(T2), flag(3, second), "k",
         Verdict.refused(FlagEvents.INVALID_SPEC, "spec is missing", second.getState()));
     assertThat(Conditions.find(third.getConditions(), "Ready").get().getLastTransitionTime()).isEqualTo(T2.toString());
     assertThat(Conditions.find(third.getConditions(), "Stalled").get().getLastTransitionTime())
@@ -60,12 +60,17 @@ class StatusAggregatorTest {
   @Test
   void anUnchangedStatusIsNotWritten() {
     // The reconciler writes the status only when the desired one differs from what the resource says.
-    FeatureFlagStatus status = at(T1).desired(flag(1, null), "k", Verdict.applied("production", FlagState.off(1)));
+    FeatureFlagStatus status = desired(at(T1), flag(1, null), "k", Verdict.applied("production", FlagState.off(1)));
     FeatureFlag current = flag(1, status);
-    FeatureFlagStatus again = at(T2).desired(current, "k", Verdict.applied("production", FlagState.off(1)));
+    FeatureFlagStatus again = desired(at(T2), current, "k", Verdict.applied("production", FlagState.off(1)));
     assertThat(again).isEqualTo(current.getStatus());
 
-    FeatureFlagStatus changed = at(T2).desired(current, "k", Verdict.applied("production", FlagState.on(1)));
+    FeatureFlagStatus changed = desired(at(T2), current, "k", Verdict.applied("production", FlagState.on(1)));
     assertThat(changed).isNotEqualTo(current.getStatus());
+  }
+
+  /** The status of a flag without rollout or verification term. */
+  private static FeatureFlagStatus desired(StatusAggregator statuses, FeatureFlag flag, String key, Verdict verdict) {
+    return statuses.desired(flag, key, verdict, null, null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.flagstaff.endpoint;
 
+import dev.flagstaff.runtime.ApiServerCheck;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,6 +36,9 @@ public final class EndpointMain {
       }
     }, "shutdown"));
     try {
+      if (client != null) {
+        ApiServerCheck.check(client, Duration.ofSeconds(5), System.getenv());
+      }
       endpoint.start();
     } catch (RuntimeException e) {
       System.err.println("flagstaff-slack-endpoint: " + e.getMessage());

@@ -178,14 +178,18 @@ class EventsEndpointTest {
   void fullQueueStillAcknowledgesAndCountsTheDrop() {
     start(Map.of("FLAGSTAFF_WORKER_THREADS", "1", "FLAGSTAFF_QUEUE_CAPACITY", "1"));
     fx.flag(FLAG, "{\"enabled\":true}");
-    fx.slack.script("views.publish", SlackApiStub.ok().after(Duration.ofMillis(1500)));
+    fx.slack.hold();
 
-    // The first event occupies the only worker thread, the second waits in the queue, the third finds it full.
-    for (int i = 1; i <= 3; i++) {
+    // The first event occupies the only worker thread (its views.publish is held open by the stub)...
+    assertThat(fx.requests.send(SlackRequests.appHomeOpened("EvQ1", "T1", "U1", "home", null)).statusCode()).isEqualTo(200);
+    await().until(() -> fx.slack.calls("views.publish").size() == 1);
+    // ...the second waits in the queue, the third finds it full: all three are acknowledged.
+    for (int i = 2; i <= 3; i++) {
       assertThat(fx.requests.send(SlackRequests.appHomeOpened("EvQ" + i, "T1", "U" + i, "home", null)).statusCode()).isEqualTo(200);
     }
 
     assertThat(fx.count("flagstaff.slack.events", "type", "app_home_opened", "outcome", "dropped_queue_full")).isEqualTo(1);
+    fx.slack.release();
     await().until(() -> fx.count("flagstaff.slack.views.publish", "result", "ok") == 2);
     assertThat(fx.slack.calls("views.publish")).extracting(c -> c.field("user_id")).containsExactly("U1", "U2");
   }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -56,7 +55,7 @@ public final class KubernetesTestServer implements AutoCloseable {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     web = new MockWebServer();
     server = new KubernetesMockServer(new Context(Serialization.jsonMapper()), web, responses,
-        new KubernetesMixedDispatcher(responses), false);
+        new LockingStatusDispatcher(responses), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     answerRulesReviewsAsAdmin();
     client = newClient();

@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 
 /**
@@ -104,6 +106,7 @@ public final class SlackApiStub implements AutoCloseable {
   private final Map<String, Deque<Reply>> scripts = new HashMap<>();
   private final Map<String, HomeTab> homeTabs = new HashMap<>();
   private static final ObjectMapper JSON = new ObjectMapper();
+  private volatile CountDownLatch held;
 
   private SlackApiStub(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -168,6 +171,23 @@ public final class SlackApiStub implements AutoCloseable {
     return Map.copyOf(homeTabs);
   }
 
+  /**
+   * Calls received from now on are recorded, then wait for {@link #release()} before they are answered: a test can
+   * know that a caller is inside a call (it shows in {@link #calls()}) without guessing how long a delay covers it.
+   */
+  public void hold() {
+    held = new CountDownLatch(1);
+  }
+
+  /** Answers the calls waiting since {@link #hold()}, and lets later ones through at once. */
+  public void release() {
+    CountDownLatch gate = held;
+    held = null;
+    if (gate != null) {
+      gate.countDown();
+    }
+  }
+
   /** Forgets the calls, the scripts and the Home tabs. */
   public synchronized void reset() {
     calls.clear();
@@ -212,6 +232,15 @@ public final class SlackApiStub implements AutoCloseable {
       Map<String, String> form = contentType.startsWith("application/x-www-form-urlencoded") ? parseForm(body) : Map.of();
       calls.add(new Call(method, Map.copyOf(headers), form, body, Instant.now()));
 
+      CountDownLatch gate = held;
+      if (gate != null) {
+        try {
+          gate.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
       Reply reply = next(method);
       if (!reply.delay().isZero()) {
         try {
@@ -273,6 +302,7 @@ public final class SlackApiStub implements AutoCloseable {
 
   @Override
   public void close() {
+    release();
     server.stop(0);
     executor.shutdownNow();
   }

@@ -17,7 +17,7 @@ public class AnalysisQuery {
   @Size(max = 63)
   private String name;
 
-  @JsonPropertyDescription("The PromQL expression, evaluated as an instant query; every sample it returns (or its scalar) is compared with max and min. A query with no data (or NaN) fails no check.")
+  @JsonPropertyDescription("The PromQL expression, evaluated as an instant query; every sample it returns (or its scalar) is compared with max and min. A query with no data (or only NaN) fails the check unless onNoData is pass.")
   @Required
   @Size(min = 1, max = 4096)
   private String query;
@@ -27,6 +27,12 @@ public class AnalysisQuery {
 
   @JsonPropertyDescription("The check fails when the value is below min.")
   private Double min;
+
+  @JsonPropertyDescription("What a query that returns no data means: fail (the default; a typo in a metric name must not wave a rollout through) or pass (for a metric that only exists once something goes wrong).")
+  @io.fabric8.generator.annotation.Default("fail")
+  @ValidationRule(value = "self == 'fail' || self == 'pass'", message = "onNoData must be fail or pass")
+  @Size(max = 8)
+  private String onNoData;
 
   public AnalysisQuery() {}
 
@@ -45,4 +51,9 @@ public class AnalysisQuery {
   public void setMax(Double max) { this.max = max; }
   public Double getMin() { return min; }
   public void setMin(Double min) { this.min = min; }
+  public String getOnNoData() { return onNoData; }
+  public void setOnNoData(String onNoData) { this.onNoData = onNoData; }
+
+  /** Whether a query without data passes: only when {@code onNoData: pass} is set. */
+  public boolean passesWithoutData() { return "pass".equals(onNoData); }
 }

@@ -1,5 +1,6 @@
 package dev.flagstaff.api.v1alpha1;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -24,6 +25,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class FeatureFlag extends CustomResource<FeatureFlagSpec, FeatureFlagStatus> implements Namespaced {
   public static final String GROUP = "flagstaff.dev";
   public static final String VERSION = "v1alpha1";
+
+  /** A spec this version cannot read is kept as {@link FeatureFlagSpec#unreadable()}, not thrown (see ReadableSpec). */
+  @Override
+  @JsonDeserialize(using = ReadableSpec.class)
+  public void setSpec(FeatureFlagSpec spec) {
+    super.setSpec(spec);
+  }
 
   /** The key the code asks about: {@code spec.key}, or the resource's name when the spec gives none. */
   public String flagKey() {

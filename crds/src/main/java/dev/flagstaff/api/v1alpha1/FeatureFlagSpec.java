@@ -1,5 +1,6 @@
 package dev.flagstaff.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -17,6 +18,23 @@ import java.util.Map;
         + "&& (!has(self.environments[e].rollout) || self.environments[e].rollout.strategy != 'actors'))",
     message = "actorType none: the flag takes no actor, so no environment may use strategy actors or list actors")
 public class FeatureFlagSpec {
+  /** Why the spec as stored could not be read, or null: set only by ReadableSpec, never serialized. */
+  @JsonIgnore
+  private String unreadable;
+
+  /** A spec standing for one that could not be read, for {@code reason} (e.g. {@code spec.environments.production.percentage: ...}). */
+  static FeatureFlagSpec unreadable(String reason) {
+    FeatureFlagSpec spec = new FeatureFlagSpec();
+    spec.unreadable = reason;
+    return spec;
+  }
+
+  /** Why the stored spec could not be read by this version, or null when it was read. */
+  @JsonIgnore
+  public String unreadable() {
+    return unreadable;
+  }
+
   public static final String KEY_PATTERN = "^[a-z0-9][a-z0-9_-]*$";
   public static final String ENVIRONMENT_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 

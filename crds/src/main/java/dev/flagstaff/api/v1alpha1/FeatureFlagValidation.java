@@ -49,6 +49,11 @@ public final class FeatureFlagValidation {
       problems.add("spec is missing");
       return problems;
     }
+    if (spec.unreadable() != null) {
+      problems.add("spec cannot be read (" + spec.unreadable() + "); fix the resource, or install the CRD of this "
+          + "operator's version so the API server checks it");
+      return problems;
+    }
     String key = flag.flagKey();
     if (key == null || key.length() > 200 || !KEY.matcher(key).matches()) {
       problems.add("key '" + shown(key) + "' must be lower case letters, digits, _ and - (at most 200 characters)");
@@ -160,6 +165,9 @@ public final class FeatureFlagValidation {
         problems.add(where + ".analysis.queries: every query needs a PromQL expression");
       } else if (query.getMax() == null && query.getMin() == null) {
         problems.add(where + ".analysis.queries[" + shown(query.getName()) + "]: an analysis query needs a max, a min or both");
+      }
+      if (query != null && query.getOnNoData() != null && !"fail".equals(query.getOnNoData()) && !"pass".equals(query.getOnNoData())) {
+        problems.add(where + ".analysis.queries[" + query.getName() + "]: onNoData must be fail or pass");
       }
     }
   }

@@ -45,6 +45,10 @@ public class RolloutStatus {
   @JsonPropertyDescription("The value of the annotation flagstaff.dev/retry-rollout when the rollout (re)started; another value retries a rolled-back rollout.")
   private String retry;
 
+  @JsonPropertyDescription("Every value of the annotation flagstaff.dev/retry-rollout that has retried this rollout (the latest 32): a value seen before retries nothing, so a GitOps tool putting an old value back cannot loop a rollback.")
+  @io.fabric8.generator.annotation.Size(max = 32)
+  private List<String> retriesUsed;
+
   @JsonPropertyDescription("The rollout's state in words.")
   private String message;
 
@@ -72,6 +76,8 @@ public class RolloutStatus {
   public void setProgressHash(String progressHash) { this.progressHash = progressHash; }
   public String getRetry() { return retry; }
   public void setRetry(String retry) { this.retry = retry; }
+  public List<String> getRetriesUsed() { return retriesUsed; }
+  public void setRetriesUsed(List<String> retriesUsed) { this.retriesUsed = retriesUsed; }
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
 
@@ -90,6 +96,7 @@ public class RolloutStatus {
     c.planHash = planHash;
     c.progressHash = progressHash;
     c.retry = retry;
+    c.retriesUsed = retriesUsed == null ? null : new ArrayList<>(retriesUsed);
     c.message = message;
     return c;
   }
@@ -106,7 +113,7 @@ public class RolloutStatus {
         && Objects.equals(consecutiveFailures, that.consecutiveFailures)
         && Objects.equals(lastAnalysisAt, that.lastAnalysisAt) && Objects.equals(planHash, that.planHash)
         && Objects.equals(progressHash, that.progressHash) && Objects.equals(retry, that.retry)
-        && Objects.equals(message, that.message);
+        && Objects.equals(retriesUsed, that.retriesUsed) && Objects.equals(message, that.message);
   }
 
   @Override

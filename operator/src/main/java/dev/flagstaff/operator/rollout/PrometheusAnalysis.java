@@ -15,12 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
  * Runs a rollout's checks against the Prometheus HTTP API: {@code GET <address>/api/v1/query?query=...}, an instant
  * query. Every sample of the resulting vector (or the scalar) must be at or below max and at or above min; no data
- * or NaN fails nothing and is said so. A connection failure, a timeout or a 5xx is {@code UNAVAILABLE}; a 400/422
+ * (or only NaN) fails the check, as Flagger does, unless it says {@code onNoData: pass}, which is then said so. A connection failure, a timeout or a 5xx is {@code UNAVAILABLE}; a 400/422
  * ({@code bad_data}: the PromQL is wrong) is {@code REFUSED}.
  */
 public final class PrometheusAnalysis implements Function<Analysis, AnalysisResult> {
@@ -34,28 +38,45 @@ public final class PrometheusAnalysis implements Function<Analysis, AnalysisResu
     this.timeout = timeout;
   }
 
+  /**
+   * Asks Prometheus every query of the analysis at once, and waits for all answers at most the timeout in total: a
+   * slow Prometheus holds a reconcile no longer than that, however many queries the plan has.
+   */
   @Override
   public AnalysisResult apply(Analysis analysis) {
-    List<String> failed = new ArrayList<>();
-    List<String> noData = new ArrayList<>();
-    for (AnalysisQuery check : analysis.getQueries()) {
-      String base = analysis.getPrometheus().replaceAll("/+$", "");
+    String base = analysis.getPrometheus().replaceAll("/+$", "");
+    List<AnalysisQuery> checks = analysis.getQueries();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    for (AnalysisQuery check : checks) {
       URI uri;
       try {
         uri = URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(check.getQuery(), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
+        answers.forEach(f -> f.cancel(true));
         return AnalysisResult.refused("the address " + base + " is not a valid URL");
       }
-      HttpResponse<String> response;
-      try {
-        response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET()
-            .build(), HttpResponse.BodyHandlers.ofString());
-      } catch (IOException e) {
-        return AnalysisResult.unavailable(base + " did not answer: " + describe(e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return AnalysisResult.unavailable("interrupted while asking " + base);
-      }
+      answers.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
+          .GET().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    try {
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answers.forEach(f -> f.cancel(true));
+      return AnalysisResult.unavailable(base + " did not answer " + checks.size() + " queries within "
+          + timeout.toSeconds() + "s");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return AnalysisResult.unavailable(base + " did not answer: " + describe(cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      answers.forEach(f -> f.cancel(true));
+      return AnalysisResult.unavailable("interrupted while asking " + base);
+    }
+    List<String> failed = new ArrayList<>();
+    List<String> noData = new ArrayList<>();
+    for (int i = 0; i < checks.size(); i++) {
+      AnalysisQuery check = checks.get(i);
+      HttpResponse<String> response = answers.get(i).join();
       JsonNode body;
       try {
         body = JSON.readTree(response.body());
@@ -71,8 +92,10 @@ public final class PrometheusAnalysis implements Function<Analysis, AnalysisResu
         return AnalysisResult.unavailable(base + " answered HTTP " + code);
       }
       List<Double> values = values(body.path("data"));
-      if (values.isEmpty()) {
+      if (values.isEmpty() && check.passesWithoutData()) {
         noData.add(check.getName());
+      } else if (values.isEmpty()) {
+        failed.add(check.getName() + ": no data (check the query and the metric's name; onNoData: pass lets it pass)");
       }
       for (double value : values) {
         String problem = outOfBounds(check, value);
@@ -136,7 +159,7 @@ public final class PrometheusAnalysis implements Function<Analysis, AnalysisResu
     return StateWords.formatPercentage(Math.round(value * 1e6) / 1e6);
   }
 
-  private static String describe(IOException e) {
+  private static String describe(Throwable e) {
     String message = e.getMessage();
     return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
   }

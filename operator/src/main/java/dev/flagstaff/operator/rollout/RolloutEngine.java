@@ -55,9 +55,11 @@ public final class RolloutEngine {
   public static final String QUERY_REFUSED = "QueryRefused";
 
   /** Wake-ups are never scheduled further out than this; a reconcile recomputes everything from the status. */
-  static final Duration MAX_WAKE = Duration.ofMinutes(5);
+  public static final Duration MAX_WAKE = Duration.ofMinutes(5);
   static final Duration MIN_WAKE = Duration.ofMillis(100);
   static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+  /** How many retry values a status remembers (the CRD's limit). */
+  static final int MAX_RETRIES_RECORDED = 32;
 
   /** What changed in one decision, for Events and announcements. */
   public enum Change { STARTED, RESTARTED, RETRIED, PLAN_CHANGED, STEP, COMPLETED, PAUSED, RESUMED,
@@ -83,12 +85,36 @@ public final class RolloutEngine {
   private RolloutEngine() {}
 
   /**
-   * @param previous the status so far, or null
-   * @param retry the value of the annotation {@value #RETRY_ANNOTATION}, or null
-   * @param analyst runs the plan's checks; called only when they are due
+   * {@link #decide(Rollout, RolloutStatus, String, Instant, AnalysisResult)}, running the checks with {@code analyst}
+   * first when {@link #analysisDue} says they are due: the caller's convenience; the engine itself does no I/O.
    */
   public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
       Function<Analysis, AnalysisResult> analyst) {
+    AnalysisResult result = analysisDue(plan, previous, retry, now) ? analyst.apply(plan.getAnalysis()) : null;
+    return decide(plan, previous, retry, now, result);
+  }
+
+  /** Whether the plan's checks are due now: a decision at {@code now} would use their result. */
+  public static boolean analysisDue(Rollout plan, RolloutStatus previous, String retry, Instant now) {
+    if (plan.getAnalysis() == null) {
+      return false;
+    }
+    RolloutStatus s = baseline(plan, previous, retry, now, new ArrayList<>());
+    if (ROLLED_BACK.equals(s.getPhase()) || FAILED.equals(s.getPhase())
+        || COMPLETED.equals(s.getPhase()) && s.getStep() >= plan.getSteps().size() - 1) {
+      return false;
+    }
+    return !now.isBefore(nextAnalysis(plan.getAnalysis(), s));
+  }
+
+  /**
+   * @param previous the status so far, or null
+   * @param retry the value of the annotation {@value #RETRY_ANNOTATION}, or null
+   * @param given the result of the plan's checks, run because {@link #analysisDue} said so; null when they were not
+   *     run (a due analysis without a result counts as unavailable)
+   */
+  public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
+      AnalysisResult given) {
     List<Transition> changes = new ArrayList<>();
     RolloutStatus s = baseline(plan, previous, retry, now, changes);
     int last = plan.getSteps().size() - 1;
@@ -116,7 +142,7 @@ public final class RolloutEngine {
 
     Analysis analysis = plan.getAnalysis();
     if (analysis != null && !now.isBefore(nextAnalysis(analysis, s))) {
-      AnalysisResult result = analyst.apply(analysis);
+      AnalysisResult result = given != null ? given : AnalysisResult.unavailable("the checks were not run");
       s.setLastAnalysisAt(time(now));
       switch (result.outcome()) {
         case UNAVAILABLE:
@@ -227,7 +253,7 @@ public final class RolloutEngine {
     if (previous == null || previous.getPlanHash() == null || previous.getStep() == null
         || previous.getStepStartedAt() == null) {
       changes.add(new Transition(Change.STARTED, "rollout started: step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, now);
+      return fresh(plan, hash, retry, null, now);
     }
     boolean over = ROLLED_BACK.equals(previous.getPhase()) || FAILED.equals(previous.getPhase());
     if (!hash.equals(previous.getPlanHash())) {
@@ -240,17 +266,31 @@ public final class RolloutEngine {
         return kept;
       }
       changes.add(new Transition(Change.RESTARTED, "new rollout plan: restarted at step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, now);
+      return fresh(plan, hash, retry, previous.getRetriesUsed(), now);
     }
-    if (ROLLED_BACK.equals(previous.getPhase()) && !Objects.equals(retry, previous.getRetry())) {
+    // a value never seen retries once; an old one put back (Argo CD self-heal, a revert) retries nothing
+    List<String> used = retriesUsed(previous);
+    if (ROLLED_BACK.equals(previous.getPhase()) && retry != null && !used.contains(retry)) {
       changes.add(new Transition(Change.RETRIED, "rollout retried (" + RETRY_ANNOTATION + "=" + retry
           + "): restarted at step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, now);
+      List<String> usedNow = new ArrayList<>(used);
+      usedNow.add(retry);
+      return fresh(plan, hash, retry, usedNow, now);
     }
     return previous.copy();
   }
 
-  private static RolloutStatus fresh(Rollout plan, String hash, String retry, Instant now) {
+  /** The retry values already used: those recorded, and the one the rollout (re)started with. */
+  private static List<String> retriesUsed(RolloutStatus previous) {
+    List<String> used = new ArrayList<>(previous.getRetriesUsed() == null ? List.of() : previous.getRetriesUsed());
+    if (previous.getRetry() != null && !used.contains(previous.getRetry())) {
+      used.add(previous.getRetry());
+    }
+    return used;
+  }
+
+  private static RolloutStatus fresh(Rollout plan, String hash, String retry, List<String> retriesUsed,
+      Instant now) {
     RolloutStatus s = new RolloutStatus();
     s.setPhase(PROGRESSING);
     s.setReason(PROGRESSING);
@@ -261,6 +301,10 @@ public final class RolloutEngine {
     s.setPlanHash(hash);
     s.setProgressHash(progressHash(plan, 0));
     s.setRetry(retry);
+    if (retriesUsed != null && !retriesUsed.isEmpty()) {
+      List<String> kept = new ArrayList<>(retriesUsed);
+      s.setRetriesUsed(new ArrayList<>(kept.subList(Math.max(0, kept.size() - MAX_RETRIES_RECORDED), kept.size())));
+    }
     if (plan.getAnalysis() != null) {
       s.setLastAnalysisAt(time(now)); // the first checks run one interval in, once the step has had an effect
     }

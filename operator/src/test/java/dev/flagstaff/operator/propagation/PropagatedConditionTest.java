@@ -9,6 +9,7 @@ import dev.flagstaff.api.v1alpha1.FeatureFlagSpec;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -90,8 +91,8 @@ class PropagatedConditionTest {
     assertThat(propagated().getObservedGeneration()).isEqualTo(1L);
 
     // a new change: two consumers apply it, pod-c lags behind
-    client.resources(FeatureFlag.class).inNamespace(NS).withName(FLAG)
-        .edit(f -> { f.getSpec().getEnvironments().get("production").setEnabled(false); return f; });
+    Edits.edit(client.resources(FeatureFlag.class).inNamespace(NS).withName(FLAG),
+        f -> { f.getSpec().getEnvironments().get("production").setEnabled(false); return f; });
     await().until(() -> !first.equals(status().getConfigMapVersion()) && "0/3".equals(ratio()));
     String second = configMapVersion();
     acknowledge("pod-a", second);

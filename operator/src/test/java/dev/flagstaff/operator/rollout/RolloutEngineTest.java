@@ -179,6 +179,48 @@ class RolloutEngineTest {
   }
 
   @Test
+  void aRetryValueRetriesOnceSoAnOldValuePutBackCannotLoopTheRollback() {
+    Rollout plan = withAnalysis(fourSteps(), 1);
+    Function<Analysis, AnalysisResult> failing = a -> AnalysisResult.failed(List.of("error-ratio: 0.5 > max 0.05"));
+    // committed in Git with retry-rollout=0; rolled back at the first failed run
+    RolloutStatus s = RolloutEngine.decide(plan, null, "0", T0, NEVER).status();
+    s = RolloutEngine.decide(plan, s, "0", T0.plusSeconds(60), failing).status();
+    assertThat(s.getPhase()).isEqualTo("RolledBack");
+
+    // a person annotates 1: retried, and rolled back again
+    Decision retried = RolloutEngine.decide(plan, s, "1", T0.plusSeconds(70), NEVER);
+    assertThat(retried.transitions()).extracting(RolloutEngine.Transition::change).containsExactly(Change.RETRIED);
+    assertThat(retried.status().getRetriesUsed()).containsExactly("0", "1");
+    s = RolloutEngine.decide(plan, retried.status(), "1", T0.plusSeconds(130), failing).status();
+    assertThat(s.getPhase()).isEqualTo("RolledBack");
+
+    // Argo CD self-heal puts 0 back, then someone re-applies 1: neither retries
+    for (String old : List.of("0", "1", "0")) {
+      Decision again = RolloutEngine.decide(plan, s, old, T0.plusSeconds(200), NEVER);
+      assertThat(again.enabled()).isFalse();
+      assertThat(again.transitions()).isEmpty();
+      s = again.status();
+    }
+    // a value never used retries once more
+    assertThat(RolloutEngine.decide(plan, s, "2", T0.plusSeconds(300), NEVER).transitions())
+        .extracting(RolloutEngine.Transition::change).containsExactly(Change.RETRIED);
+  }
+
+  @Test
+  void theEngineTakesTheAnalysisAsDataAndSaysWhenItIsDue() {
+    Rollout plan = withAnalysis(fourSteps(), 2);
+    RolloutStatus s = at(plan, null, T0).status();
+    assertThat(RolloutEngine.analysisDue(plan, s, null, T0.plusSeconds(59))).isFalse();
+    assertThat(RolloutEngine.analysisDue(plan, s, null, T0.plusSeconds(60))).isTrue();
+    Decision d = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60),
+        AnalysisResult.failed(List.of("error-ratio: 1 > max 0.05")));
+    assertThat(d.status().getConsecutiveFailures()).isEqualTo(1);
+    // due, but no result given: unavailable, holding the step
+    Decision none = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60), (AnalysisResult) null);
+    assertThat(none.status().getReason()).isEqualTo("AnalysisUnavailable");
+  }
+
+  @Test
   void aPassingRunClearsTheFailureCount() {
     Rollout plan = withAnalysis(fourSteps(), 2);
     RolloutStatus s = at(plan, null, T0).status();
