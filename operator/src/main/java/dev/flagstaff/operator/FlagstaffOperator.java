@@ -41,6 +41,8 @@ public final class FlagstaffOperator implements AutoCloseable {
   private static final Duration ANALYSIS_TIMEOUT = Duration.ofSeconds(5);
 
   private final OperatorSettings settings;
+  /** {@code FLAGSTAFF_MANAGEMENT_BIND_ADDRESS}; {@code null}: every address. */
+  private final String managementBindAddress;
   private final PrometheusMeterRegistry registry;
   private final Operator operator;
   private volatile ManagementServer management;
@@ -61,6 +63,7 @@ public final class FlagstaffOperator implements AutoCloseable {
    */
   public FlagstaffOperator(Config config, KubernetesClient client, Clock clock) {
     settings = OperatorSettings.from(config, client::getNamespace);
+    managementBindAddress = config.string("FLAGSTAFF_MANAGEMENT_BIND_ADDRESS", null);
     registry = Metrics.newRegistry();
     OperatorMetrics metrics = new OperatorMetrics(registry);
     announcer = Announcer.fromConfig(config, registry);
@@ -108,7 +111,8 @@ public final class FlagstaffOperator implements AutoCloseable {
    */
   public void start() {
     try {
-      management = new ManagementServer(settings.managementPort(), registry, this::ready).start();
+      management = new ManagementServer(managementBindAddress, settings.managementPort(), registry, this::ready)
+          .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the management port " + settings.managementPort()
           + " (FLAGSTAFF_MANAGEMENT_PORT): " + e.getMessage(), e);
