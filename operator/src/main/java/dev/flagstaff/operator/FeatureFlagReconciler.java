@@ -4,18 +4,14 @@ import dev.flagstaff.api.v1alpha1.Analysis;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.api.v1alpha1.FeatureFlagValidation;
-import dev.flagstaff.api.v1alpha1.RolloutStatus;
-import dev.flagstaff.flags.FlagCodec;
 import dev.flagstaff.operator.announce.Announcement;
 import dev.flagstaff.operator.announce.Announcer;
 import dev.flagstaff.operator.propagation.ConsumerLeases;
 import dev.flagstaff.operator.propagation.PropagatedCondition;
 import dev.flagstaff.operator.propagation.Propagation;
 import dev.flagstaff.operator.rollout.AnalysisResult;
-import dev.flagstaff.operator.rollout.RolloutEngine;
 import dev.flagstaff.operator.ConfigMapKeyWriter.ConfigMapFullException;
 import dev.flagstaff.operator.OperatorMetrics.Outcome;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -36,8 +32,6 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -48,8 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * FeatureFlag → its key in the environment's ConfigMap. Reads top to bottom: observe, validate (schema rules, key
- * ownership, capacity), compute the desired value, apply it (one key, only when it differs), then the status.
+ * FeatureFlag → its key in the environment's ConfigMap. {@link #reconcile} reads as its steps: observe (the flag,
+ * its saved status, its key in the cached ConfigMap), validate (schema rules, key ownership), plan ({@link
+ * FlagPlanner}: the value, the verdict, the Events and announcements, when to wake), apply (one key, only when it
+ * differs; a ConfigMap without room turns the plan into a refusal), record (the status built once from the plan,
+ * then the notices it records).
  * A resource that cannot be applied is Stalled with a Warning Event and is not retried until it changes; an API
  * error is thrown so that JOSDK retries with backoff. No periodic resync: nothing happens while nothing changes,
  * except timed work (a rollout's next step or analysis, the verification term), which wakes by rescheduling at the
@@ -65,8 +62,6 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   public static final String FINALIZER = "flagstaff.dev/configmap-key";
 
   private static final Logger LOG = LoggerFactory.getLogger(FeatureFlagReconciler.class);
-  /** A scheduled wake-up is never further out than this: the next reconcile recomputes from the status anyway. */
-  static final Duration MAX_WAKE = RolloutEngine.MAX_WAKE;
 
   private final OperatorSettings settings;
   private final KubernetesClient client;
@@ -74,7 +69,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   private final FlagEvents events;
   private final StatusAggregator statuses;
   private final Clock clock;
-  private final Function<Analysis, AnalysisResult> analyst;
+  private final FlagPlanner planner;
   private final Announcer announcer;
   private ConfigMapKeyWriter configMap;
   private KeyOwnership ownership;
@@ -96,7 +91,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     this.events = events;
     this.statuses = statuses;
     this.clock = clock;
-    this.analyst = analyst;
+    this.planner = new FlagPlanner(settings.environment(), settings.servesVerificationEnvironment(),
+        settings.configMapName(), analyst);
     this.announcer = announcer;
   }
 
@@ -130,7 +126,27 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
 
   @Override
   public UpdateControl<FeatureFlag> reconcile(FeatureFlag flag, Context<FeatureFlag> context) {
-    // observe
+    Observation observed = observe(flag);
+    Verdict refusal = validate(observed);
+    FlagPlan plan = planner.plan(observed, refusal);
+    String written = null;
+    if (plan.value() != null) {
+      try {
+        written = configMap.write(ResourceID.fromResource(flag), flag.getMetadata().getNamespace(), observed.key(),
+            plan.value());
+      } catch (ConfigMapFullException e) {
+        plan = planner.plan(observed, Verdict.refused(FlagEvents.CONFIGMAP_FULL, e.getMessage(),
+            observed.stateInEffect()));
+      }
+    }
+    record(observed, plan, written, context);
+    metrics.reconciled(outcome(plan.verdict(), written != null));
+    return plan.wake() == null ? UpdateControl.noUpdate() : UpdateControl.<FeatureFlag>noUpdate()
+        .rescheduleAfter(plan.wake());
+  }
+
+  /** The flag, its saved status and its key as the cached ConfigMap holds it; a key it left is released. */
+  private Observation observe(FeatureFlag flag) {
     String namespace = flag.getMetadata().getNamespace();
     String key = flag.flagKey();
     FeatureFlagStatus previous = flag.getStatus();
@@ -138,78 +154,41 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     if (previous != null && previous.getKey() != null && !previous.getKey().equals(key)) {
       release(flag, namespace, previous.getKey());
     }
-    String stateInEffect = previous != null && key.equals(previous.getKey()) ? previous.getState() : null;
+    return new Observation(flag, key, configMap.currentValue(namespace, key).orElse(null),
+        configMap.drifted(namespace, key), clock.instant());
+  }
 
-    // validate: schema rules and key ownership (capacity is checked by the write itself)
-    Verdict verdict = refusal(flag, key, stateInEffect);
-    boolean wrote = false;
-    boolean drifted = false;
-    String written = null;
-    Instant now = clock.instant();
-    RolloutEngine.Decision rollout = null;
-    RolloutStatus rolloutStatus = previous == null ? null : previous.getRollout();
-    VerificationTerm verification = null;
-    if (verdict == null) {
-      // compute desired: the entry as written, or the step its rollout has reached
-      DesiredState desired = DesiredState.of(flag, settings.environment(), now, analyst);
-      rollout = desired.rollout();
-      // apply: one key, only when it differs, only when it fits
-      try {
-        String value = FlagCodec.encode(desired.state());
-        drifted = configMap.drifted(namespace, key);
-        written = configMap.write(ResourceID.fromResource(flag), namespace, key, value);
-        drifted = drifted && written != null;
-        wrote = written != null;
-        boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());
-        verdict = Verdict.applied(settings.environment(), desired.state(),
-            rolledBack ? Verdict.ROLLED_BACK : Verdict.APPLIED);
-        rolloutStatus = rollout == null ? null : rollout.status();
-        if (settings.servesVerificationEnvironment()) {
-          verification = VerificationTerm.of(settings.environment(), DesiredState.fullyOn(desired.state()),
-              previous == null ? null : previous.getFullyOnSince(), flag.getSpec().getVerification(), now);
-        }
-      } catch (ConfigMapFullException e) {
-        verdict = Verdict.refused(FlagEvents.CONFIGMAP_FULL, e.getMessage(), stateInEffect);
-        rollout = null;
-      }
-    }
-    if (verification == null && settings.servesVerificationEnvironment() && previous != null
-        && previous.getFullyOnSince() != null && !verdict.applied()) {
-      // refused: the state in effect has not changed, nor has how long it has been fully on
-      verification = VerificationTerm.of(settings.environment(), true, previous.getFullyOnSince(),
-          flag.getSpec() == null ? null : flag.getSpec().getVerification(), now);
-    }
-
-    // status, with how many consumers serve the value
-    FeatureFlagStatus desiredStatus = statuses.desired(flag, key, verdict, rolloutStatus, verification);
-    String recorded = previous != null && key.equals(previous.getKey()) ? previous.getConfigMapVersion() : null;
-    if (verdict.applied()) {
-      String version = PropagatedCondition.version(written, recorded, configMap.cachedVersion(namespace));
+  /**
+   * The status built from the plan, saved when it differs from the one the resource carries; then the Events and
+   * announcements that status records.
+   */
+  private void record(Observation observed, FlagPlan plan, String written, Context<FeatureFlag> context) {
+    FeatureFlag flag = observed.flag();
+    String namespace = flag.getMetadata().getNamespace();
+    FeatureFlagStatus status;
+    if (plan.verdict().applied()) {
+      String version = PropagatedCondition.version(written, observed.recordedVersion(),
+          configMap.cachedVersion(namespace));
       long generation = Objects.requireNonNullElse(flag.getMetadata().getGeneration(), 0L);
-      statuses.withPropagation(flag, desiredStatus, version,
-          Propagation.of(version, generation, consumers.consumers(flag, version), now));
+      status = statuses.status(flag, observed.key(), plan, version,
+          Propagation.of(version, generation, consumers.consumers(flag, version), observed.now()));
     } else {
-      statuses.withPropagation(flag, desiredStatus, recorded, null);
+      status = statuses.status(flag, observed.key(), plan, observed.recordedVersion(), null);
     }
-    Notices notices = notices(flag, previous, verdict, rollout, verification);
-    if (drifted) {
-      LOG.info("FeatureFlag {}/{}: key {} was changed outside the operator; put back", namespace,
-          flag.getMetadata().getName(), key);
-      notices.normal(FlagEvents.DRIFT_REPAIRED, "key '" + key + "' of ConfigMap " + settings.configMapName()
-          + " was changed or removed outside the operator; its value is put back (change the FeatureFlag instead)");
+    if (!status.equals(observed.previous())) {
+      saveStatus(flag, context, status);
     }
-
-    // record, then the side effects it makes idempotent
-    if (!desiredStatus.equals(previous)) {
-      record(flag, context, desiredStatus);
+    for (Notices.Event event : plan.events()) {
+      if ("Warning".equals(event.type())) {
+        LOG.warn("FeatureFlag {} in {}: {}: {}", observed.name(), settings.environment(), event.reason(),
+            event.message());
+      } else {
+        LOG.info("FeatureFlag {} in {}: {}: {}", observed.name(), settings.environment(), event.reason(),
+            event.message());
+      }
+      events.record(flag, event);
     }
-    notices.events().forEach(event -> events.record(flag, event));
-    notices.announcements().forEach(announcer::announce);
-    metrics.reconciled(outcome(verdict, wrote));
-    UpdateControl<FeatureFlag> control = UpdateControl.noUpdate();
-    Duration wake = earliest(rollout == null ? null : rollout.requeueAfter(),
-        verification == null ? null : verification.wakeAfter());
-    return wake == null ? control : control.rescheduleAfter(wake);
+    plan.announcements().forEach(announcer::announce);
   }
 
   /**
@@ -220,12 +199,6 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     if (flags != null && handOver != null) {
       flags.list().forEach(flag -> handOver.propagateEvent(ResourceID.fromResource(flag)));
     }
-  }
-
-  /** The earlier of two delays (either may be null), never later than {@link #MAX_WAKE}. */
-  private static Duration earliest(Duration a, Duration b) {
-    Duration wake = a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
-    return wake == null ? null : wake.compareTo(MAX_WAKE) > 0 ? MAX_WAKE : wake;
   }
 
   @Override
@@ -280,11 +253,13 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
-  /** Why the flag cannot be applied, or null when it can. */
-  private Verdict refusal(FeatureFlag flag, String key, String stateInEffect) {
+  /** Why the flag cannot be applied (schema rules, key ownership; capacity is the write's to tell), or null. */
+  private Verdict validate(Observation observed) {
+    FeatureFlag flag = observed.flag();
+    String key = observed.key();
     List<String> problems = FeatureFlagValidation.problems(flag);
     if (!problems.isEmpty()) {
-      return Verdict.refused(FlagEvents.INVALID_SPEC, String.join("; ", problems), stateInEffect);
+      return Verdict.refused(FlagEvents.INVALID_SPEC, String.join("; ", problems), observed.stateInEffect());
     }
     FeatureFlag owner = ownership.owner(flag);
     if (!Objects.equals(owner.getMetadata().getName(), flag.getMetadata().getName())) {
@@ -314,7 +289,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
    * here may be stale, so it is not written: {@link StatusChangedMeanwhile} makes JOSDK reconcile again from the fresh
    * copy (which it has waited for in its cache), recomputing everything, and nothing that writer changed is lost.
    */
-  private static void record(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
+  private static void saveStatus(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
     String readVersion = read.getMetadata().getResourceVersion();
     PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(read, context, current -> {
       if (!Objects.equals(readVersion, current.getMetadata().getResourceVersion())) {
@@ -322,72 +297,6 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       }
       return StatusAggregator.withStatus(current, status);
     });
-  }
-
-  /**
-   * Events, logs and announcements, only for what is new compared with the saved status: a state change (with the
-   * rollout's reason for it), a rollout's transitions, the verification term reached, or a refusal not already
-   * reported.
-   */
-  private Notices notices(FeatureFlag flag, FeatureFlagStatus previous, Verdict verdict,
-      RolloutEngine.Decision rollout, VerificationTerm verification) {
-    Notices notices = new Notices();
-    String name = flag.getMetadata().getNamespace() + "/" + flag.getMetadata().getName();
-    String environment = settings.environment();
-    if (verdict.applied()) {
-      String before = previous == null ? null : previous.getState();
-      List<RolloutEngine.Transition> transitions = rollout == null ? List.of() : rollout.transitions();
-      for (RolloutEngine.Transition t : transitions) {
-        LOG.info("FeatureFlag {} rollout in {}: {}", name, environment, t.why());
-        switch (t.change()) {
-          case ROLLED_BACK: notices.warning(FlagEvents.ROLLED_BACK, environment + ": "
-              + rollout.status().getMessage()); break;
-          case ANALYSIS_UNAVAILABLE: notices.warning(FlagEvents.ANALYSIS_UNAVAILABLE, environment + ": "
-              + t.why()); break;
-          case FAILED: notices.warning(FlagEvents.ROLLOUT_FAILED, environment + ": " + t.why()); break;
-          default: notices.normal(FlagEvents.ROLLOUT, environment + ": " + t.why());
-        }
-      }
-      if (!Objects.equals(before, verdict.state())) {
-        LOG.info("FeatureFlag {} key {}: {} → {}", name, flag.flagKey(), before, verdict.state());
-        notices.normal(FlagEvents.STATE_CHANGED, FlagEvents.stateChange(environment, before, verdict.state()));
-        notices.announce(Announcement.of(flag, environment, before, verdict.state(), why(transitions),
-            transitions.isEmpty() ? null : transitions.get(transitions.size() - 1).why()));
-      }
-      boolean wasReady = previous != null && Conditions.isTrue(previous.getConditions(), Conditions.READY_FOR_CLEANUP);
-      if (verification != null && verification.ready() && !wasReady) {
-        LOG.info("FeatureFlag {} ready for cleanup: {}", name, verification.readyMessage());
-        notices.normal(FlagEvents.READY_FOR_CLEANUP, verification.readyMessage());
-        notices.announce(Announcement.of(flag, environment, verdict.state(), verdict.state(),
-            Announcement.Why.READY_FOR_CLEANUP, verification.termWords()));
-      }
-      return notices;
-    }
-    Optional<Condition> stalled = previous == null
-        ? Optional.empty()
-        : Conditions.find(previous.getConditions(), Conditions.STALLED);
-    boolean reported = stalled.filter(c -> "True".equals(c.getStatus())
-        && verdict.reason().equals(c.getReason()) && verdict.message().equals(c.getMessage())).isPresent();
-    if (!reported) {
-      LOG.warn("FeatureFlag {} refused ({}): {}", name, verdict.reason(), verdict.message());
-      notices.warning(verdict.reason(), verdict.message());
-    }
-    return notices;
-  }
-
-  /** Why the state changed: the rollout's doing (a step, a rollback), or someone's change of the resource. */
-  private static Announcement.Why why(List<RolloutEngine.Transition> transitions) {
-    for (RolloutEngine.Transition t : transitions) {
-      if (t.change() == RolloutEngine.Change.ROLLED_BACK) {
-        return Announcement.Why.ROLLBACK;
-      }
-    }
-    for (RolloutEngine.Transition t : transitions) {
-      if (t.change() == RolloutEngine.Change.STEP || t.change() == RolloutEngine.Change.COMPLETED) {
-        return Announcement.Why.ROLLOUT_STEP;
-      }
-    }
-    return Announcement.Why.SPEC_CHANGE;
   }
 
   /** The FeatureFlag changed between this reconcile's read and its status write. */

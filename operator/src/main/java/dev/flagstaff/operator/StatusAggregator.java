@@ -33,12 +33,16 @@ final class StatusAggregator {
   }
 
   /**
-   * @param rollout the rollout's progress to record, or null when the environment has none
-   * @param verification the verification term, or null when this operator does not serve the verification
-   *     environment
+   * The status one reconcile records, built once from its plan and how far the value has propagated.
+   *
+   * @param configMapVersion the ConfigMap version holding the flag's value, or null
+   * @param propagation how many consumers serve that version, or null when the value was not written (refused)
    */
-  FeatureFlagStatus desired(FeatureFlag flag, String key, Verdict verdict, RolloutStatus rollout,
-      VerificationTerm verification) {
+  FeatureFlagStatus status(FeatureFlag flag, String key, FlagPlan plan, String configMapVersion,
+      Propagation.Result propagation) {
+    Verdict verdict = plan.verdict();
+    RolloutStatus rollout = plan.rolloutStatus();
+    VerificationTerm verification = plan.verification();
     Long generation = flag.getMetadata().getGeneration();
     List<Condition> previous = flag.getStatus() == null || flag.getStatus().getConditions() == null ? List.of()
         : flag.getStatus().getConditions();
@@ -48,6 +52,7 @@ final class StatusAggregator {
     status.setKey(key);
     status.setState(verdict.state());
     status.setRollout(rollout);
+    status.setConfigMapVersion(configMapVersion);
     List<Condition> conditions = new ArrayList<>(List.of(
         condition(previous, Conditions.of(Conditions.READY, verdict.applied(), verdict.reason(), verdict.message(),
             generation)),
@@ -69,27 +74,10 @@ final class StatusAggregator {
           verification.ready() ? Conditions.VERIFICATION_COMPLETE : Conditions.VERIFYING,
           verification.ready() ? verification.readyMessage() : verification.verifyingMessage(), generation)));
     }
-    status.setConditions(conditions);
-    return status;
-  }
-
-  /**
-   * Adds to {@code status} how far the flag's value has propagated: the ConfigMap version it was written at, the
-   * consumers count and the Propagated condition.
-   *
-   * @param propagation the count, or null when the value was not written (the flag is refused)
-   */
-  FeatureFlagStatus withPropagation(FeatureFlag flag, FeatureFlagStatus status, String configMapVersion,
-      Propagation.Result propagation) {
-    Long generation = flag.getMetadata().getGeneration();
-    List<Condition> previous = flag.getStatus() == null || flag.getStatus().getConditions() == null ? List.of()
-        : flag.getStatus().getConditions();
-    status.setConfigMapVersion(configMapVersion);
     if (propagation != null) {
       status.setConsumers(new ConsumerCounts(propagation.applied(), propagation.total()));
       status.setPropagation(propagation.ratio());
     }
-    List<Condition> conditions = new ArrayList<>(status.getConditions());
     conditions.add(condition(previous, propagation == null
         ? PropagatedCondition.notApplied(generation) : PropagatedCondition.of(propagation, generation)));
     // conditions someone else added (another controller, a person) are theirs: kept as they are

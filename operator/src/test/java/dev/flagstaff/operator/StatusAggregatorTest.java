@@ -71,6 +71,7 @@ class StatusAggregatorTest {
 
   /** The status of a flag without rollout or verification term. */
   private static FeatureFlagStatus desired(StatusAggregator statuses, FeatureFlag flag, String key, Verdict verdict) {
-    return statuses.desired(flag, key, verdict, null, null);
+    return statuses.status(flag, key, new FlagPlan(verdict, null, null, null, null, List.of(), List.of(), null), null,
+        null);
   }
 }

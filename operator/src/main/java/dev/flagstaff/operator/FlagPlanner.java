@@ -1,0 +1,136 @@
+package dev.flagstaff.operator;
+
+import dev.flagstaff.api.v1alpha1.Analysis;
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
+import dev.flagstaff.api.v1alpha1.RolloutStatus;
+import dev.flagstaff.flags.FlagCodec;
+import dev.flagstaff.operator.announce.Announcement;
+import dev.flagstaff.operator.rollout.AnalysisResult;
+import dev.flagstaff.operator.rollout.RolloutEngine;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The plan step of a reconcile: a function from what was observed (and what validation concluded) to the value to
+ * write, the verdict the status will record, the Events and announcements that are new compared with the saved
+ * status, and when to wake. It reads no cluster and writes nothing; a rollout's analysis is asked of the injected
+ * {@code analyst}.
+ */
+final class FlagPlanner {
+  private final String environment;
+  private final boolean servesVerification;
+  private final String configMapName;
+  private final Function<Analysis, AnalysisResult> analyst;
+
+  FlagPlanner(String environment, boolean servesVerification, String configMapName,
+      Function<Analysis, AnalysisResult> analyst) {
+    this.environment = environment;
+    this.servesVerification = servesVerification;
+    this.configMapName = configMapName;
+    this.analyst = analyst;
+  }
+
+  /**
+   * @param refusal why the flag cannot be applied (validation, or a write the ConfigMap had no room for), or null
+   *     when it can
+   */
+  FlagPlan plan(Observation observed, Verdict refusal) {
+    return refusal == null ? applied(observed) : refused(observed, refusal);
+  }
+
+  private FlagPlan applied(Observation observed) {
+    FeatureFlag flag = observed.flag();
+    FeatureFlagStatus previous = observed.previous();
+    DesiredState desired = DesiredState.of(flag, environment, observed.now(), analyst);
+    RolloutEngine.Decision rollout = desired.rollout();
+    String value = FlagCodec.encode(desired.state());
+    boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());
+    Verdict verdict = Verdict.applied(environment, desired.state(), rolledBack ? Verdict.ROLLED_BACK : Verdict.APPLIED);
+    VerificationTerm verification = !servesVerification ? null
+        : VerificationTerm.of(environment, DesiredState.fullyOn(desired.state()),
+            previous == null ? null : previous.getFullyOnSince(), flag.getSpec().getVerification(), observed.now());
+
+    Notices notices = new Notices();
+    String before = previous == null ? null : previous.getState();
+    List<RolloutEngine.Transition> transitions = rollout == null ? List.of() : rollout.transitions();
+    for (RolloutEngine.Transition t : transitions) {
+      switch (t.change()) {
+        case ROLLED_BACK: notices.warning(FlagEvents.ROLLED_BACK, environment + ": "
+            + rollout.status().getMessage()); break;
+        case ANALYSIS_UNAVAILABLE: notices.warning(FlagEvents.ANALYSIS_UNAVAILABLE, environment + ": "
+            + t.why()); break;
+        case FAILED: notices.warning(FlagEvents.ROLLOUT_FAILED, environment + ": " + t.why()); break;
+        default: notices.normal(FlagEvents.ROLLOUT, environment + ": " + t.why());
+      }
+    }
+    if (!Objects.equals(before, verdict.state())) {
+      notices.normal(FlagEvents.STATE_CHANGED, FlagEvents.stateChange(environment, before, verdict.state()));
+      notices.announce(Announcement.of(flag, environment, before, verdict.state(), why(transitions),
+          transitions.isEmpty() ? null : transitions.get(transitions.size() - 1).why()));
+    }
+    boolean wasReady = previous != null && Conditions.isTrue(previous.getConditions(), Conditions.READY_FOR_CLEANUP);
+    if (verification != null && verification.ready() && !wasReady) {
+      notices.normal(FlagEvents.READY_FOR_CLEANUP, verification.readyMessage());
+      notices.announce(Announcement.of(flag, environment, verdict.state(), verdict.state(),
+          Announcement.Why.READY_FOR_CLEANUP, verification.termWords()));
+    }
+    if (observed.drifted() && !value.equals(observed.current())) {
+      notices.normal(FlagEvents.DRIFT_REPAIRED, "key '" + observed.key() + "' of ConfigMap " + configMapName
+          + " was changed or removed outside the operator; its value is put back (change the FeatureFlag instead)");
+    }
+    Duration wake = earliest(rollout == null ? null : rollout.requeueAfter(),
+        verification == null ? null : verification.wakeAfter());
+    return new FlagPlan(verdict, value, rollout, rollout == null ? null : rollout.status(), verification,
+        notices.events(), notices.announcements(), wake);
+  }
+
+  /** Nothing is written: the state in effect, and how long it has been fully on, stay as the status says. */
+  private FlagPlan refused(Observation observed, Verdict verdict) {
+    FeatureFlagStatus previous = observed.previous();
+    RolloutStatus rolloutStatus = previous == null ? null : previous.getRollout();
+    VerificationTerm verification = null;
+    if (servesVerification && previous != null && previous.getFullyOnSince() != null) {
+      FeatureFlag flag = observed.flag();
+      verification = VerificationTerm.of(environment, true, previous.getFullyOnSince(),
+          flag.getSpec() == null ? null : flag.getSpec().getVerification(), observed.now());
+    }
+    Optional<Condition> stalled = previous == null
+        ? Optional.empty()
+        : Conditions.find(previous.getConditions(), Conditions.STALLED);
+    boolean reported = stalled.filter(c -> "True".equals(c.getStatus())
+        && verdict.reason().equals(c.getReason()) && verdict.message().equals(c.getMessage())).isPresent();
+    Notices notices = new Notices();
+    if (!reported) {
+      notices.warning(verdict.reason(), verdict.message());
+    }
+    Duration wake = earliest(null, verification == null ? null : verification.wakeAfter());
+    return new FlagPlan(verdict, null, null, rolloutStatus, verification, notices.events(), notices.announcements(),
+        wake);
+  }
+
+  /** Why the state changed: the rollout's doing (a step, a rollback), or someone's change of the resource. */
+  private static Announcement.Why why(List<RolloutEngine.Transition> transitions) {
+    for (RolloutEngine.Transition t : transitions) {
+      if (t.change() == RolloutEngine.Change.ROLLED_BACK) {
+        return Announcement.Why.ROLLBACK;
+      }
+    }
+    for (RolloutEngine.Transition t : transitions) {
+      if (t.change() == RolloutEngine.Change.STEP || t.change() == RolloutEngine.Change.COMPLETED) {
+        return Announcement.Why.ROLLOUT_STEP;
+      }
+    }
+    return Announcement.Why.SPEC_CHANGE;
+  }
+
+  /** The earlier of two delays (either may be null), never later than {@link RolloutEngine#MAX_WAKE}. */
+  private static Duration earliest(Duration a, Duration b) {
+    Duration wake = a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
+    return wake == null ? null : wake.compareTo(RolloutEngine.MAX_WAKE) > 0 ? RolloutEngine.MAX_WAKE : wake;
+  }
+}
