@@ -1,23 +1,21 @@
 package dev.flagstaff.operator.rollout;
 
+import static dev.flagstaff.operator.rollout.RolloutSteps.hold;
+import static dev.flagstaff.operator.rollout.RolloutSteps.nextAnalysis;
+import static dev.flagstaff.operator.rollout.RolloutSteps.pause;
+import static dev.flagstaff.operator.rollout.RolloutSteps.progressMessage;
+import static dev.flagstaff.operator.rollout.RolloutSteps.resume;
+import static dev.flagstaff.operator.rollout.RolloutSteps.stepWords;
+import static dev.flagstaff.operator.rollout.RolloutSteps.time;
+
 import dev.flagstaff.api.v1alpha1.Analysis;
-import dev.flagstaff.api.v1alpha1.AnalysisQuery;
-import dev.flagstaff.api.v1alpha1.Durations;
 import dev.flagstaff.api.v1alpha1.Rollout;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
-import dev.flagstaff.api.v1alpha1.RolloutStep;
-import dev.flagstaff.flags.StateWords;
 import dev.flagstaff.flags.Strategy;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -99,7 +97,7 @@ public final class RolloutEngine {
     if (plan.getAnalysis() == null) {
       return false;
     }
-    RolloutStatus s = baseline(plan, previous, retry, now, new ArrayList<>());
+    RolloutStatus s = RolloutStart.baseline(plan, previous, retry, now, new ArrayList<>());
     if (ROLLED_BACK.equals(s.getPhase()) || FAILED.equals(s.getPhase())
         || COMPLETED.equals(s.getPhase()) && s.getStep() >= plan.getSteps().size() - 1) {
       return false;
@@ -116,7 +114,7 @@ public final class RolloutEngine {
   public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
       AnalysisResult given) {
     List<Transition> changes = new ArrayList<>();
-    RolloutStatus s = baseline(plan, previous, retry, now, changes);
+    RolloutStatus s = RolloutStart.baseline(plan, previous, retry, now, changes);
     int last = plan.getSteps().size() - 1;
 
     if (ROLLED_BACK.equals(s.getPhase()) || FAILED.equals(s.getPhase())) {
@@ -143,50 +141,8 @@ public final class RolloutEngine {
     Analysis analysis = plan.getAnalysis();
     if (analysis != null && !now.isBefore(nextAnalysis(analysis, s))) {
       AnalysisResult result = given != null ? given : AnalysisResult.unavailable("the checks were not run");
-      s.setLastAnalysisAt(time(now));
-      switch (result.outcome()) {
-        case UNAVAILABLE:
-          s.setFailedChecks(new ArrayList<>());
-          s.setMessage("holding step " + stepWords(plan, s.getStep()) + ": the analysis cannot reach Prometheus ("
-              + result.detail() + "); retrying every " + interval(analysis).toSeconds() + "s");
-          if (!PAUSED.equals(s.getPhase())) {
-            hold(s, ANALYSIS_UNAVAILABLE, now);
-            changes.add(new Transition(Change.ANALYSIS_UNAVAILABLE,
-                "rollout paused: the analysis cannot reach Prometheus (" + result.detail() + ")"));
-          }
-          break;
-        case REFUSED:
-          s.setPhase(FAILED);
-          s.setReason(QUERY_REFUSED);
-          s.setPausedAt(null);
-          s.setMessage("Prometheus refused a query (" + result.detail() + "): holding step "
-              + stepWords(plan, s.getStep()) + " until the rollout's analysis is fixed in Git");
-          changes.add(new Transition(Change.FAILED, "rollout failed: Prometheus refused a query (" + result.detail()
-              + ")"));
-          return decision(plan, s, null, changes);
-        case FAILED:
-          int failures = (s.getConsecutiveFailures() == null ? 0 : s.getConsecutiveFailures()) + 1;
-          s.setConsecutiveFailures(failures);
-          s.setFailedChecks(new ArrayList<>(result.failedChecks()));
-          if (failures >= failureLimit(analysis)) {
-            String checks = String.join(", ", result.failedChecks());
-            s.setPhase(ROLLED_BACK);
-            s.setReason(ROLLED_BACK);
-            s.setPausedAt(null);
-            s.setMessage("rolled back after " + checkNames(result.failedChecks()) + " failed " + failures
-                + (failures == 1 ? " time" : " times") + " (" + checks + "): change the rollout in Git (or annotate "
-                + RETRY_ANNOTATION + "=<any new value>) to try again");
-            changes.add(new Transition(Change.ROLLED_BACK, checks + " at step " + stepWords(plan, s.getStep())));
-            return decision(plan, s, null, changes);
-          }
-          break;
-        default:
-          s.setConsecutiveFailures(0);
-          s.setFailedChecks(new ArrayList<>());
-          if (PAUSED.equals(s.getPhase()) && ANALYSIS_UNAVAILABLE.equals(s.getReason())) {
-            resume(s, now);
-            changes.add(new Transition(Change.RESUMED, "rollout resumed: Prometheus answers again"));
-          }
+      if (AnalysisStep.apply(plan, s, result, now, changes)) {
+        return decision(plan, s, null, changes);
       }
     }
 
@@ -200,7 +156,7 @@ public final class RolloutEngine {
         } else {
           s.setStep(s.getStep() + 1);
           s.setStepStartedAt(time(now));
-          s.setProgressHash(progressHash(plan, s.getStep()));
+          s.setProgressHash(RolloutPlanHash.progressHash(plan, s.getStep()));
           changes.add(new Transition(Change.STEP, "step " + stepWords(plan, s.getStep())));
         }
       }
@@ -216,119 +172,6 @@ public final class RolloutEngine {
       wake = wake == null || toAnalysis.compareTo(wake) < 0 ? toAnalysis : wake;
     }
     return decision(plan, s, wake, changes);
-  }
-
-  /** The hash of the whole plan but {@code paused}: any other change is a new plan. */
-  public static String planHash(Rollout plan) {
-    StringBuilder text = new StringBuilder(progressText(plan, plan.getSteps().size() - 1));
-    Analysis analysis = plan.getAnalysis();
-    if (analysis != null) {
-      text.append("|analysis:").append(analysis.getPrometheus()).append('|').append(interval(analysis).toMillis())
-          .append('|').append(failureLimit(analysis));
-      for (AnalysisQuery q : analysis.getQueries()) {
-        text.append("|q:").append(q.getName()).append('\u0000').append(q.getQuery()).append('\u0000')
-            .append(q.getMax()).append('\u0000').append(q.getMin());
-      }
-    }
-    return sha(text.toString());
-  }
-
-  static String progressHash(Rollout plan, int step) {
-    return sha(progressText(plan, step));
-  }
-
-  private static String progressText(Rollout plan, int upTo) {
-    StringBuilder text = new StringBuilder(String.valueOf(plan.getStrategy()));
-    for (int i = 0; i <= upTo && i < plan.getSteps().size(); i++) {
-      RolloutStep step = plan.getSteps().get(i);
-      text.append('|').append(step.getPercentage()).append('@').append(Durations.parse(step.getPause()).toMillis());
-    }
-    return text.toString();
-  }
-
-  /** The status to continue from: the previous one, or a fresh start when there is none, a new plan or a retry. */
-  private static RolloutStatus baseline(Rollout plan, RolloutStatus previous, String retry, Instant now,
-      List<Transition> changes) {
-    String hash = planHash(plan);
-    if (previous == null || previous.getPlanHash() == null || previous.getStep() == null
-        || previous.getStepStartedAt() == null) {
-      changes.add(new Transition(Change.STARTED, "rollout started: step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, null, now);
-    }
-    boolean over = ROLLED_BACK.equals(previous.getPhase()) || FAILED.equals(previous.getPhase());
-    if (!hash.equals(previous.getPlanHash())) {
-      int step = previous.getStep();
-      if (!over && step < plan.getSteps().size() && progressHash(plan, step).equals(previous.getProgressHash())) {
-        RolloutStatus kept = previous.copy();
-        kept.setPlanHash(hash);
-        changes.add(new Transition(Change.PLAN_CHANGED, "rollout plan changed; steps up to " + stepWords(plan, step)
-            + " unchanged, progress kept"));
-        return kept;
-      }
-      changes.add(new Transition(Change.RESTARTED, "new rollout plan: restarted at step " + stepWords(plan, 0)));
-      return fresh(plan, hash, retry, previous.getRetriesUsed(), now);
-    }
-    // a value never seen retries once; an old one put back (Argo CD self-heal, a revert) retries nothing
-    List<String> used = retriesUsed(previous);
-    if (ROLLED_BACK.equals(previous.getPhase()) && retry != null && !used.contains(retry)) {
-      changes.add(new Transition(Change.RETRIED, "rollout retried (" + RETRY_ANNOTATION + "=" + retry
-          + "): restarted at step " + stepWords(plan, 0)));
-      List<String> usedNow = new ArrayList<>(used);
-      usedNow.add(retry);
-      return fresh(plan, hash, retry, usedNow, now);
-    }
-    return previous.copy();
-  }
-
-  /** The retry values already used: those recorded, and the one the rollout (re)started with. */
-  private static List<String> retriesUsed(RolloutStatus previous) {
-    List<String> used = new ArrayList<>(previous.getRetriesUsed() == null ? List.of() : previous.getRetriesUsed());
-    if (previous.getRetry() != null && !used.contains(previous.getRetry())) {
-      used.add(previous.getRetry());
-    }
-    return used;
-  }
-
-  private static RolloutStatus fresh(Rollout plan, String hash, String retry, List<String> retriesUsed,
-      Instant now) {
-    RolloutStatus s = new RolloutStatus();
-    s.setPhase(PROGRESSING);
-    s.setReason(PROGRESSING);
-    s.setStep(0);
-    s.setStepStartedAt(time(now));
-    s.setConsecutiveFailures(0);
-    s.setFailedChecks(new ArrayList<>());
-    s.setPlanHash(hash);
-    s.setProgressHash(progressHash(plan, 0));
-    s.setRetry(retry);
-    if (retriesUsed != null && !retriesUsed.isEmpty()) {
-      List<String> kept = new ArrayList<>(retriesUsed);
-      s.setRetriesUsed(new ArrayList<>(kept.subList(Math.max(0, kept.size() - MAX_RETRIES_RECORDED), kept.size())));
-    }
-    if (plan.getAnalysis() != null) {
-      s.setLastAnalysisAt(time(now)); // the first checks run one interval in, once the step has had an effect
-    }
-    return s;
-  }
-
-  private static void hold(RolloutStatus s, String reason, Instant now) {
-    if (s.getPausedAt() == null) {
-      s.setPausedAt(time(now));
-    }
-    s.setPhase(PAUSED);
-    s.setReason(reason);
-  }
-
-  private static void resume(RolloutStatus s, Instant now) {
-    if (s.getPausedAt() != null) {
-      Duration paused = Duration.between(Instant.parse(s.getPausedAt()), now);
-      if (!paused.isNegative()) {
-        s.setStepStartedAt(time(Instant.parse(s.getStepStartedAt()).plus(paused)));
-      }
-    }
-    s.setPausedAt(null);
-    s.setPhase(PROGRESSING);
-    s.setReason(PROGRESSING);
   }
 
   private static Decision decision(Rollout plan, RolloutStatus s, Duration wake, List<Transition> changes) {
@@ -355,63 +198,5 @@ public final class RolloutEngine {
         : wake.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wake.compareTo(MAX_WAKE) > 0 ? MAX_WAKE : wake;
     return new Decision(enabled, percentage, percentage == null ? null : plan.getStrategy(), s, requeue,
         List.copyOf(changes));
-  }
-
-  private static String progressMessage(Rollout plan, RolloutStatus s) {
-    if (COMPLETED.equals(s.getPhase())) {
-      return "completed";
-    }
-    Instant next = Instant.parse(s.getStepStartedAt()).plus(pause(plan, s.getStep()));
-    boolean last = s.getStep() == plan.getSteps().size() - 1;
-    return "step " + stepWords(plan, s.getStep()) + " since " + s.getStepStartedAt() + "; "
-        + (last ? "completes at " : "next step at ") + next.truncatedTo(ChronoUnit.SECONDS);
-  }
-
-  /** {@code 2 of 4 (25% of actors)}, counting from 1 for people. */
-  public static String stepWords(Rollout plan, int step) {
-    double percentage = plan.getSteps().get(step).getPercentage();
-    return (step + 1) + " of " + plan.getSteps().size() + " (" + StateWords.formatPercentage(percentage)
-        + (plan.getStrategy() == Strategy.ACTORS ? "% of actors" : "% of time") + ")";
-  }
-
-  private static String checkNames(List<String> failedChecks) {
-    List<String> names = new ArrayList<>();
-    for (String check : failedChecks) {
-      int colon = check.indexOf(':');
-      names.add(colon < 0 ? check : check.substring(0, colon));
-    }
-    return String.join(", ", names);
-  }
-
-  private static Instant nextAnalysis(Analysis analysis, RolloutStatus s) {
-    if (s.getLastAnalysisAt() == null) {
-      return Instant.MIN;
-    }
-    return Instant.parse(s.getLastAnalysisAt()).plus(interval(analysis));
-  }
-
-  private static Duration pause(Rollout plan, int step) {
-    return Durations.parse(plan.getSteps().get(step).getPause());
-  }
-
-  static Duration interval(Analysis analysis) {
-    return analysis.getInterval() == null ? DEFAULT_INTERVAL : Durations.parse(analysis.getInterval());
-  }
-
-  private static int failureLimit(Analysis analysis) {
-    return analysis.getFailureLimit() == null ? 1 : Math.max(1, analysis.getFailureLimit());
-  }
-
-  private static String time(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.MILLIS).toString();
-  }
-
-  private static String sha(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
