@@ -5,12 +5,15 @@ import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.api.v1alpha1.FeatureFlagValidation;
 import dev.flagstaff.operator.announce.Announcement;
+import dev.flagstaff.operator.configmap.ConfigMapDrift;
+import dev.flagstaff.operator.configmap.ConfigMapKeyWriter;
+import dev.flagstaff.operator.configmap.ConfigMapKeyWriter.ConfigMapFullException;
+import dev.flagstaff.operator.configmap.WrittenKeys;
 import dev.flagstaff.operator.announce.Announcer;
 import dev.flagstaff.operator.propagation.ConsumerLeases;
 import dev.flagstaff.operator.propagation.PropagatedCondition;
 import dev.flagstaff.operator.propagation.Propagation;
 import dev.flagstaff.operator.rollout.AnalysisResult;
-import dev.flagstaff.operator.ConfigMapKeyWriter.ConfigMapFullException;
 import dev.flagstaff.operator.OperatorMetrics.Outcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -117,7 +120,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
             .build(),
         context);
     source.set(configMaps);
-    configMap = new ConfigMapKeyWriter(client, name, cached, metrics, writtenKeys);
+    configMap = new ConfigMapKeyWriter(client, name, cached, metrics::configMapWritten, writtenKeys);
     consumers = new ConsumerLeases(name, clock, context);
     List<EventSource<?, FeatureFlag>> sources = new ArrayList<>(List.of(configMaps, handOver));
     sources.addAll(consumers.eventSources());

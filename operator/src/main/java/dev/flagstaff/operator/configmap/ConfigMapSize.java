@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.configmap;
 
 import dev.flagstaff.flags.FlagCodec;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.configmap;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentMap;
  * yet delivered the operator's own write). A write is pending until the ConfigMap is seen at the resourceVersion the
  * write returned, or holding the value written; from then on, a value that differs is drift.
  */
-final class WrittenKeys {
+public final class WrittenKeys {
   /** @param version the resourceVersion the write returned, or null when the value was found in place */
   private record Written(ResourceID flag, String value, String version, boolean seen) {}
 

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.configmap;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code {"data":{key:value}}} to set it (the ConfigMap is created when missing), a JSON Patch {@code remove} to
  * delete it. Reads come from the informer cache, so a reconcile that changes nothing makes no API call.
  */
-final class ConfigMapKeyWriter {
+public final class ConfigMapKeyWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigMapKeyWriter.class);
   private static final int UNPROCESSABLE = 422;
   /** Within this many bytes of the limit, the capacity check reads the ConfigMap instead of trusting the cache. */
@@ -30,25 +30,25 @@ final class ConfigMapKeyWriter {
   private final KubernetesClient client;
   private final String name;
   private final Function<String, Optional<ConfigMap>> cache;
-  private final OperatorMetrics metrics;
+  private final Runnable onWrite;
   private final WrittenKeys written;
 
   /** @param cache the ConfigMap called {@code name} in a namespace, as the informer last saw it */
-  ConfigMapKeyWriter(KubernetesClient client, String name, Function<String, Optional<ConfigMap>> cache,
-      OperatorMetrics metrics, WrittenKeys written) {
+  public ConfigMapKeyWriter(KubernetesClient client, String name, Function<String, Optional<ConfigMap>> cache,
+      Runnable onWrite, WrittenKeys written) {
     this.written = written;
     this.client = client;
     this.name = name;
     this.cache = cache;
-    this.metrics = metrics;
+    this.onWrite = onWrite;
   }
 
-  Optional<String> currentValue(String namespace, String key) {
+  public Optional<String> currentValue(String namespace, String key) {
     return cache.apply(namespace).map(ConfigMap::getData).map(data -> data.get(key));
   }
 
   /** Bytes used by the ConfigMap's data and binaryData, counted as the API server does (keys plus values). */
-  long bytesUsed(String namespace) {
+  public long bytesUsed(String namespace) {
     return cache.apply(namespace).map(ConfigMapSize::of).orElse(0L);
   }
 
@@ -83,7 +83,7 @@ final class ConfigMapKeyWriter {
    * @throws ConfigMapFullException when the write would take the ConfigMap over 1 MiB (nothing is written), or the
    *     API server refuses it for size
    */
-  String write(ResourceID flag, String namespace, String key, String value) {
+  public String write(ResourceID flag, String namespace, String key, String value) {
     if (currentValue(namespace, key).filter(value::equals).isPresent()) {
       written.inPlace(flag, namespace, key, value);
       return null;
@@ -121,13 +121,13 @@ final class ConfigMapKeyWriter {
    *
    * @return whether the key was removed by this call
    */
-  boolean remove(String namespace, String key) {
+  public boolean remove(String namespace, String key) {
     written.removed(namespace, key);
     String pointer = "/data/" + key.replace("~", "~0").replace("/", "~1");
     String patch = "[{\"op\":\"remove\",\"path\":" + JsonNodeFactory.instance.textNode(pointer) + "}]";
     try {
       client.configMaps().inNamespace(namespace).resource(named(namespace)).patch(PatchContext.of(PatchType.JSON), patch);
-      metrics.configMapWritten();
+      onWrite.run();
       LOG.info("removed key {} from ConfigMap {}/{}", key, namespace, name);
       return true;
     } catch (KubernetesClientException e) {
@@ -155,7 +155,7 @@ final class ConfigMapKeyWriter {
         .build();
     try {
       ConfigMap created = client.configMaps().inNamespace(namespace).resource(configMap).create();
-      metrics.configMapWritten();
+      onWrite.run();
       LOG.info("created ConfigMap {}/{} with key {}", namespace, name, key);
       return created.getMetadata().getResourceVersion();
     } catch (KubernetesClientException e) {
@@ -185,7 +185,7 @@ final class ConfigMapKeyWriter {
       }
       return created;
     }
-    metrics.configMapWritten();
+    onWrite.run();
     LOG.debug("set key {} in ConfigMap {}/{}", key, namespace, name);
     return patched.getMetadata().getResourceVersion();
   }
@@ -203,12 +203,12 @@ final class ConfigMapKeyWriter {
    * Whether {@code key} holds, in the cache, another value than the operator saw written there: someone changed or
    * removed it (a write of the operator's own that the cache has not yet shown is not drift).
    */
-  boolean drifted(String namespace, String key) {
+  public boolean drifted(String namespace, String key) {
     return written.drifted(namespace, key, currentValue(namespace, key).orElse(null));
   }
 
   /** The resourceVersion of the ConfigMap as the cache last saw it, or {@code null} when it has not seen one. */
-  String cachedVersion(String namespace) {
+  public String cachedVersion(String namespace) {
     return cache.apply(namespace).map(cm -> cm.getMetadata().getResourceVersion()).orElse(null);
   }
 
@@ -218,8 +218,8 @@ final class ConfigMapKeyWriter {
   }
 
   /** The API server refused a write because the ConfigMap would be too large. */
-  static final class ConfigMapFullException extends RuntimeException {
-    ConfigMapFullException(String message) {
+  public static final class ConfigMapFullException extends RuntimeException {
+    public ConfigMapFullException(String message) {
       super(message);
     }
   }

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.configmap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.configmap;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -12,12 +12,12 @@ import java.util.function.Function;
  * holds the value the operator wrote for them (someone edited or removed it, or deleted the ConfigMap), and those
  * waiting for space in it. The operator's own writes, and every other flag, wake nothing.
  */
-final class ConfigMapDrift implements SecondaryToPrimaryMapper<ConfigMap> {
+public final class ConfigMapDrift implements SecondaryToPrimaryMapper<ConfigMap> {
   private final WrittenKeys written;
   private final Function<String, Optional<ConfigMap>> current;
 
   /** @param current the ConfigMap of a namespace as the informer holds it now (empty once deleted) */
-  ConfigMapDrift(WrittenKeys written, Function<String, Optional<ConfigMap>> current) {
+  public ConfigMapDrift(WrittenKeys written, Function<String, Optional<ConfigMap>> current) {
     this.written = written;
     this.current = current;
   }
