@@ -5,6 +5,7 @@ import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.flags.FlagCodec;
+import dev.flagstaff.flags.FlagState;
 import dev.flagstaff.operator.announce.Announcement;
 import dev.flagstaff.operator.rollout.AnalysisResult;
 import dev.flagstaff.operator.rollout.RolloutEngine;
@@ -68,7 +69,7 @@ final class FlagPlanner {
         default: notices.normal(FlagEvents.ROLLOUT, environment + ": " + t.why());
       }
     }
-    if (!Objects.equals(before, verdict.state())) {
+    if (changed(before, verdict.state(), desired.state(), observed)) {
       notices.normal(FlagEvents.STATE_CHANGED, FlagEvents.stateChange(environment, before, verdict.state()));
       notices.announce(Announcement.of(flag, environment, before, verdict.state(), why(transitions),
           transitions.isEmpty() ? null : transitions.get(transitions.size() - 1).why()));
@@ -111,6 +112,31 @@ final class FlagPlanner {
     Duration wake = earliest(null, verification == null ? null : verification.wakeAfter());
     return new FlagPlan(verdict, null, null, rolloutStatus, verification, notices.events(), notices.announcements(),
         wake);
+  }
+
+  /**
+   * Whether the value in effect changes, judged on the value and not only on its words: one listed actor swapped for
+   * another reads the same ("+ 1 actor") and is a change. A key someone changed by hand is drift, told as such;
+   * then, as for a key not yet written, the words decide.
+   */
+  private static boolean changed(String before, String words, FlagState state, Observation observed) {
+    if (!Objects.equals(before, words)) {
+      return true;
+    }
+    if (observed.drifted() || observed.current() == null) {
+      return false;
+    }
+    FlagState current;
+    try {
+      current = FlagCodec.decode(observed.current());
+    } catch (IllegalArgumentException unreadable) {
+      return false;
+    }
+    return current.enabled() != state.enabled()
+        || current.hasPercentage() != state.hasPercentage()
+        || state.hasPercentage() && (Double.compare(current.percentage(), state.percentage()) != 0
+            || current.strategy() != state.strategy())
+        || !current.actorSet().equals(state.actorSet());
   }
 
   /** Why the state changed: the rollout's doing (a step, a rollback), or someone's change of the resource. */

@@ -6,10 +6,12 @@ import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.flags.FlagCodec;
 import dev.flagstaff.flags.FlagState;
+import dev.flagstaff.flags.Strategy;
 import dev.flagstaff.operator.announce.Announcement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +106,30 @@ class FlagPlannerTest {
 
     // changed back by hand to what the flag says: nothing to put back, nothing to tell
     assertThat(planner.plan(observed(flag, first.value(), true), null).events()).isEmpty();
+  }
+
+  @Test
+  void swappingOneListedActorForAnotherIsAChangeAndGetsItsEvent() {
+    EnvironmentState alice = OperatorHarness.percent(10, Strategy.ACTORS);
+    alice.setActors(List.of("alice"));
+    FeatureFlag flag = flag(alice);
+    FlagPlan first = planner.plan(observed(flag, null, false), null);
+    recorded(flag, first);
+
+    EnvironmentState bob = OperatorHarness.percent(10, Strategy.ACTORS);
+    bob.setActors(List.of("bob"));
+    flag.getSpec().getEnvironments().put("production", bob);
+    flag.getMetadata().setGeneration(2L);
+    FlagPlan swapped = planner.plan(observed(flag, first.value(), false), null);
+
+    assertThat(swapped.verdict().state()).as("the words are the same").isEqualTo(first.verdict().state());
+    assertThat(FlagCodec.decode(swapped.value()).actors()).containsExactly("bob");
+    assertThat(swapped.events()).extracting(Notices.Event::reason).containsExactly(FlagEvents.STATE_CHANGED);
+    assertThat(swapped.announcements()).hasSize(1);
+
+    // a new generation with the same value in effect (a description edited) is no change
+    flag.getMetadata().setGeneration(3L);
+    recorded(flag, swapped);
+    assertThat(planner.plan(observed(flag, swapped.value(), false), null).events()).isEmpty();
   }
 }
