@@ -46,10 +46,6 @@ final class FlagEvents {
     this.clock = clock;
   }
 
-  void warning(FeatureFlag flag, String reason, String message) {
-    record(flag, "Warning", reason, message);
-  }
-
   void record(FeatureFlag flag, Notices.Event event) {
     record(flag, event.type(), event.reason(), event.message());
   }

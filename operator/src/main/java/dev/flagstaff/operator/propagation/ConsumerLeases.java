@@ -1,5 +1,8 @@
 package dev.flagstaff.operator.propagation;
 
+import static dev.flagstaff.runtime.ConsumerLeaseNames.APPLIED_VERSION;
+import static dev.flagstaff.runtime.ConsumerLeaseNames.CONSUMER_LABEL;
+
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
@@ -30,11 +33,6 @@ import java.util.stream.Stream;
  * expires makes no API event: {@link LeaseExpiry} checks at the earliest expiry instead.
  */
 public final class ConsumerLeases {
-  /** Set by each endpoint pod; the value is the ConfigMap's name. */
-  public static final String CONSUMER_LABEL = "flagstaff.dev/consumer";
-  /** The resourceVersion of the flags ConfigMap the pod serves. */
-  public static final String APPLIED_VERSION = "flagstaff.dev/applied-configmap-version";
-
   private final Clock clock;
   private final IndexerResourceCache<FeatureFlag> flags;
   private final InformerEventSource<Lease, FeatureFlag> informer;

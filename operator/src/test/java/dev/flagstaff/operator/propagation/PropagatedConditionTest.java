@@ -9,6 +9,7 @@ import dev.flagstaff.api.v1alpha1.FeatureFlagSpec;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.runtime.ConsumerLeaseNames;
 import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -144,18 +145,18 @@ class PropagatedConditionTest {
   private void consumer(String pod, String version, Instant renewed, int seconds) {
     LeaseBuilder lease = new LeaseBuilder()
         .withNewMetadata().withName("flagstaff-consumer-" + pod).withNamespace(NS)
-        .addToLabels(ConsumerLeases.CONSUMER_LABEL, "feature-flags").endMetadata()
+        .addToLabels(ConsumerLeaseNames.CONSUMER_LABEL, "feature-flags").endMetadata()
         .withNewSpec().withHolderIdentity(pod).withLeaseDurationSeconds(seconds)
         .withRenewTime(renewed.atZone(ZoneOffset.UTC)).endSpec();
     if (version != null) {
-      lease.editMetadata().addToAnnotations(ConsumerLeases.APPLIED_VERSION, version).endMetadata();
+      lease.editMetadata().addToAnnotations(ConsumerLeaseNames.APPLIED_VERSION, version).endMetadata();
     }
     client.leases().inNamespace(NS).resource(lease.build()).create();
   }
 
   private void acknowledge(String pod, String version) {
     client.leases().inNamespace(NS).withName("flagstaff-consumer-" + pod).edit(lease -> {
-      lease.getMetadata().getAnnotations().put(ConsumerLeases.APPLIED_VERSION, version);
+      lease.getMetadata().getAnnotations().put(ConsumerLeaseNames.APPLIED_VERSION, version);
       return lease;
     });
   }

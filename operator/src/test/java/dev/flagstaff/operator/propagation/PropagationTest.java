@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flagstaff.operator.propagation.Propagation.Consumer;
 import dev.flagstaff.operator.propagation.Propagation.Result;
+import dev.flagstaff.runtime.ConsumerLeaseNames;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import java.time.Instant;
@@ -92,7 +93,7 @@ class PropagationTest {
   void aLeaseSaysWhoWhatAndUntilWhen() {
     Lease lease = new LeaseBuilder()
         .withNewMetadata().withName("flagstaff-consumer-pod-1").withNamespace("flags")
-        .addToAnnotations(ConsumerLeases.APPLIED_VERSION, "42").endMetadata()
+        .addToAnnotations(ConsumerLeaseNames.APPLIED_VERSION, "42").endMetadata()
         .withNewSpec().withHolderIdentity("pod-1").withLeaseDurationSeconds(30)
         .withRenewTime(NOW.atZone(ZoneOffset.UTC)).endSpec()
         .build();

@@ -3,6 +3,7 @@ package dev.flagstaff.endpoint.propagation;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstaff.endpoint.flags.FlagsSnapshot;
+import dev.flagstaff.runtime.ConsumerLeaseNames;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
@@ -42,9 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsumerLease implements AutoCloseable {
   /** The label the operator selects consumer Leases by; its value is the ConfigMap's name. */
-  public static final String CONSUMER_LABEL = "flagstaff.dev/consumer";
+  public static final String CONSUMER_LABEL = ConsumerLeaseNames.CONSUMER_LABEL;
   /** The resourceVersion of the flags ConfigMap this pod is serving. */
-  public static final String APPLIED_VERSION_ANNOTATION = "flagstaff.dev/applied-configmap-version";
+  public static final String APPLIED_VERSION_ANNOTATION = ConsumerLeaseNames.APPLIED_VERSION;
   public static final String NAME_PREFIX = "flagstaff-consumer-";
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLease.class);
