@@ -26,7 +26,6 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -179,7 +178,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       status = statuses.status(flag, observed.key(), plan, observed.recordedVersion(), null);
     }
     if (!status.equals(observed.previous())) {
-      saveStatus(flag, context, status);
+      StatusWrite.save(flag, context, status);
     }
     for (Notices.Event event : plan.events()) {
       if ("Warning".equals(event.type())) {
@@ -230,12 +229,9 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   @Override
   public ErrorStatusUpdateControl<FeatureFlag> updateErrorStatus(FeatureFlag flag, Context<FeatureFlag> context,
       Exception e) {
-    Throwable conflict = e;
-    while (conflict != null && !(conflict instanceof StatusChangedMeanwhile)) {
-      conflict = conflict.getCause();
-    }
-    if (conflict != null) {
-      LOG.info("{}", conflict.getMessage());
+    Optional<Throwable> conflict = StatusWrite.changedMeanwhile(e);
+    if (conflict.isPresent()) {
+      LOG.info("{}", conflict.get().getMessage());
       return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
     metrics.reconciled(Outcome.ERROR);
@@ -282,32 +278,6 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     } else {
       LOG.info("key {} in {} passes from FeatureFlag {} to {}", key, namespace, flag.getMetadata().getName(),
           next.get(0).getMetadata().getName());
-    }
-  }
-
-  /**
-   * Replaces the status with optimistic locking (a PUT carrying the resourceVersion this reconcile read), and keeps
-   * the result in JOSDK's cache: a consumer's report can trigger the next reconcile within milliseconds, before the
-   * informer has seen this write. On a 409 someone else changed the FeatureFlag since it was read; the status computed
-   * here may be stale, so it is not written: {@link StatusChangedMeanwhile} makes JOSDK reconcile again from the fresh
-   * copy (which it has waited for in its cache), recomputing everything, and nothing that writer changed is lost.
-   */
-  private static void saveStatus(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
-    String readVersion = read.getMetadata().getResourceVersion();
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(read, context, current -> {
-      if (!Objects.equals(readVersion, current.getMetadata().getResourceVersion())) {
-        throw new StatusChangedMeanwhile(read, current.getMetadata().getResourceVersion());
-      }
-      return StatusAggregator.withStatus(current, status);
-    });
-  }
-
-  /** The FeatureFlag changed between this reconcile's read and its status write. */
-  static final class StatusChangedMeanwhile extends RuntimeException {
-    StatusChangedMeanwhile(FeatureFlag read, String now) {
-      super("FeatureFlag " + read.getMetadata().getNamespace() + "/" + read.getMetadata().getName()
-          + " changed while it was reconciled (resourceVersion " + read.getMetadata().getResourceVersion() + " → "
-          + now + "): its status is not written from the stale copy; reconciling again from the fresh one");
     }
   }
 
