@@ -80,6 +80,8 @@ public final class RealApiServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     RealApiServer server = new RealApiServer(binaries, dir);
+    // A JVM that exits without close() (System.exit, SIGTERM) must not leave etcd and kube-apiserver behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stopProcesses, "real-api-server-stop"));
     try {
       server.writeConfiguration();
       server.startEtcd();
@@ -337,13 +339,17 @@ public final class RealApiServer implements AutoCloseable {
       clients.forEach(KubernetesClient::close);
       clients.clear();
     }
-    JarProcess.stop(apiServer);
-    JarProcess.stop(etcd);
+    stopProcesses();
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary folder is harmless
     }
+  }
+
+  private void stopProcesses() {
+    JarProcess.stop(apiServer);
+    JarProcess.stop(etcd);
   }
 
   static int freePort() {
