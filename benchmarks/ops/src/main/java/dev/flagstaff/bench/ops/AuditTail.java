@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The API server's audit log (JSON lines, level Metadata), read incrementally: each {@link #poll()} parses only
@@ -22,6 +24,8 @@ final class AuditTail {
 
   private final Path file;
   private final List<AuditLog.Entry> entries = new ArrayList<>();
+  /** For each entry, the server's time from receiving the request to the counted stage, in ms. */
+  private final List<Double> millis = new ArrayList<>();
   private long offset;
   private byte[] partial = new byte[0];
 
@@ -79,6 +83,33 @@ final class AuditTail {
     entries.add(new AuditLog.Entry(event.path("user").path("username").asText(), verb, resource,
         ref.path("namespace").asText(""), ref.path("name").asText(""),
         event.path("responseStatus").path("code").asInt(), event.path("requestURI").asText()));
+    millis.add(millisBetween(event.path("requestReceivedTimestamp").asText(), event.path("stageTimestamp").asText()));
+  }
+
+  private static double millisBetween(String from, String to) {
+    try {
+      return java.time.Duration.between(java.time.Instant.parse(from), java.time.Instant.parse(to)).toNanos() / 1e6;
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * The API server's own time for {@code user}'s requests after {@code mark} (received to answered, from the audit
+   * log's timestamps), by kind as {@link RequestTally#kind} names it; watches left out (they last).
+   */
+  synchronized Map<String, Map<String, Object>> latencyByKind(int mark, String user) {
+    poll();
+    Map<String, List<Double>> byKind = new TreeMap<>();
+    for (int i = Math.min(mark, entries.size()); i < entries.size(); i++) {
+      AuditLog.Entry e = entries.get(i);
+      if (e.user().equals(user) && !e.verb().equals("watch") && !Double.isNaN(millis.get(i))) {
+        byKind.computeIfAbsent(RequestTally.kind(e), k -> new ArrayList<>()).add(millis.get(i));
+      }
+    }
+    Map<String, Map<String, Object>> out = new TreeMap<>();
+    byKind.forEach((k, v) -> out.put(k, Stats.summary(v)));
+    return out;
   }
 
   /** The entries of {@code user} after {@code mark}. */

@@ -37,6 +37,7 @@ public final class P4OperatorScale {
     List<String> idleAt = args.list("idle-at", "1000,10000");
     int timeoutSeconds = args.integer("timeout-seconds", 240);
     String jfr = args.string("jfr", "");
+    List<String> auditCostAt = args.list("audit-cost-at", "10000");
     Path work = args.path("work", "benchmarks/ops/target/p4");
     Path out = args.path("out", "benchmarks/results/p4-operator-scale.json");
 
@@ -72,6 +73,9 @@ public final class P4OperatorScale {
         }
       }
       result.put("runs", runs);
+      if (!auditCostAt.isEmpty()) {
+        result.put("auditLogCost", auditCost(auditCostAt, threads, timeoutSeconds, otherCpu));
+      }
       result.put("machine", machine.describe());
     }
     if (!jfr.isBlank() && Path.of(jfr).toFile().isFile()) {
@@ -123,6 +127,8 @@ public final class P4OperatorScale {
           RequestTally partialTally = RequestTally.of(audit.since(mark, user));
           r.put("requestsUntilDeadline", partialTally.total());
           r.put("requestsByKindUntilDeadline", partialTally.counts());
+          r.put("requestsAnsweredNot2xxUntilDeadline", partialTally.refused());
+          r.put("apiServerLatencyMsUntilDeadline", audit.latencyByKind(mark, user));
           r.put("operatorRssMiB", Stats.round(operator.rssKib() / 1024.0));
           if (jvm.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording"))) {
             operator.jcmd("JFR.dump");
@@ -144,6 +150,7 @@ public final class P4OperatorScale {
         r.put("requestsByKind", burst.counts());
         r.put("requestsPerFlagByKind", burst.perFlag(n));
         r.put("requestsAnsweredNot2xx", burst.refused());
+        r.put("apiServerLatencyMs", audit.latencyByKind(mark, user));
 
         operator.jcmd("GC.run");
         Thread.sleep(500);
@@ -190,6 +197,32 @@ public final class P4OperatorScale {
     }
     r.put("loadAverage1mAfter", Machine.loadAverage());
     return r;
+  }
+
+  /**
+   * What the audit log (blocking, Metadata) costs the API server: the floor at each size on two fresh servers, with
+   * the audit log and without, back to back.
+   */
+  private static List<Map<String, Object>> auditCost(List<String> sizes, int threads, int timeoutSeconds,
+      OtherCpu otherCpu) throws Exception {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String size : sizes) {
+      int n = Integer.parseInt(size);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("flags", n);
+      for (boolean audit : new boolean[] {true, false}) {
+        try (RealCluster fresh = RealCluster.start(audit)) {
+          m.put(audit ? "floorWithAuditLog" : "floorWithoutAuditLog",
+              ApiFloor.run(fresh, fresh.namespace("p4-audit-" + audit), n, threads, timeoutSeconds, otherCpu));
+        }
+      }
+      double with = (Double) ((Map<?, ?>) m.get("floorWithAuditLog")).get("allReadyMs");
+      double without = (Double) ((Map<?, ?>) m.get("floorWithoutAuditLog")).get("allReadyMs");
+      m.put("ratioWithToWithout", Stats.round(with / without));
+      System.out.println(Machine.pretty(m));
+      out.add(m);
+    }
+    return out;
   }
 
   private static Map<String, Object> cpu(Jvm operator, double operatorCpu, RealCluster cluster, double apiCpu) {

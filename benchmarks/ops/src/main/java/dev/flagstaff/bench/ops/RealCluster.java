@@ -31,9 +31,14 @@ final class RealCluster implements AutoCloseable {
   }
 
   static RealCluster start() {
+    return start(true);
+  }
+
+  /** With {@code auditLog} false the server keeps no audit log: timing only, no request counts. */
+  static RealCluster start(boolean auditLog) {
     KubeBinaries binaries = KubeBinaries.find().orElseThrow(() -> new IllegalStateException(
         "no kube-apiserver/etcd binaries: " + KubeBinaries.HOW_TO_ENABLE));
-    return new RealCluster(RealApiServer.start(binaries));
+    return new RealCluster(RealApiServer.start(binaries, auditLog));
   }
 
   RealApiServer server() {
