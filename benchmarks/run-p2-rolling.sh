@@ -5,7 +5,7 @@
 # the time `kubectl wait --for=condition=Propagated` takes on one flag after a change, against the time until all
 # three endpoints answer it and against kubectl wait on a condition already met.
 #
-#   benchmarks/run-p2-rolling.sh         # builds, runs (about 3 minutes), writes benchmarks/results/p2-rolling-restart.json
+#   benchmarks/run-p2-rolling.sh         # builds, runs (about 6 minutes), writes benchmarks/results/p2-rolling-restart.json
 #   P2_SKIP_BUILD=1 benchmarks/run-p2-rolling.sh --flags 100 --changes 2   # extra arguments go to the driver
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -114,10 +114,16 @@ final class Cluster {
 
   /** Creates flags {@code 0..n-1} with {@code threads} parallel creates; returns once every create returned. */
   static void createFlags(KubernetesClient client, String namespace, int n, int threads) throws InterruptedException {
+    createFlags(client, namespace, 0, n, threads);
+  }
+
+  /** Creates flags {@code from..to-1} with {@code threads} parallel creates; returns once every create returned. */
+  static void createFlags(KubernetesClient client, String namespace, int from, int to, int threads)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<?>> done = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
+      List<Future<?>> done = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
         FeatureFlag flag = flag(flagName(i), true);
         done.add(pool.submit(() -> client.resources(FeatureFlag.class).inNamespace(namespace).resource(flag).create()));
       }
