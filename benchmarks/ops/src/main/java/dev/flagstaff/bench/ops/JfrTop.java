@@ -14,7 +14,7 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * A JFR recording's CPU samples ({@code jdk.ExecutionSample}) summarised: the top frames by self time, the first
  * Flagstaff frame ({@code dev.flagstaff.}) of each sample, and the Flagstaff methods that appear anywhere on the
- * stack (inclusive), each as a share of all samples. {@code java -cp ops.jar dev.flagstaff.bench.ops.JfrTop f.jfr}
+ * stack (inclusive), and any method on the stack (inclusive), each as a share of all samples. {@code java -cp ops.jar dev.flagstaff.bench.ops.JfrTop f.jfr}
  */
 final class JfrTop {
   private JfrTop() {
@@ -28,6 +28,7 @@ final class JfrTop {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> firstOurs = new HashMap<>();
     Map<String, Integer> inclusive = new HashMap<>();
+    Map<String, Integer> anyInclusive = new HashMap<>();
     int samples = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
       if (!event.getEventType().getName().equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
@@ -41,8 +42,12 @@ final class JfrTop {
       self.merge(name(frames.get(0)), 1, Integer::sum);
       String ours = "(no Flagstaff frame)";
       java.util.Set<String> seen = new java.util.HashSet<>();
+      java.util.Set<String> seenAny = new java.util.HashSet<>();
       for (RecordedFrame frame : frames) {
         String name = name(frame);
+        if (seenAny.add(name)) {
+          anyInclusive.merge(name, 1, Integer::sum);
+        }
         if (name.startsWith("dev.flagstaff.")) {
           if (ours.startsWith("(")) {
             ours = name;
@@ -60,6 +65,7 @@ final class JfrTop {
     out.put("topSelfFrames", top(self, samples, top));
     out.put("topFirstFlagstaffFrame", top(firstOurs, samples, top));
     out.put("topFlagstaffInclusive", top(inclusive, samples, top));
+    out.put("topInclusive", top(anyInclusive, samples, 2 * top));
     return out;
   }
 

@@ -242,15 +242,16 @@ public final class P4OperatorScale {
       Jvm operator) throws InterruptedException {
     long interval = Math.max(50, n / 20);
     long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    int last = 0;
-    while (System.nanoTime() < deadline) {
+    int last;
+    do { // at least once: when the creates alone outlast the deadline, the one look says how far it got
       operator.requireAlive();
       last = keys(client, ns);
       if (last >= n) {
         return System.nanoTime();
       }
       Thread.sleep(interval);
-    }
-    throw new IllegalStateException("the ConfigMap holds " + last + " of " + n + " keys after " + timeoutSeconds + " s");
+    } while (System.nanoTime() < deadline);
+    throw new IllegalStateException("the ConfigMap holds " + last + " of " + n + " keys after "
+        + Stats.round(Stats.millisSince(start, System.nanoTime()) / 1000) + " s (deadline " + timeoutSeconds + " s)");
   }
 }
