@@ -31,6 +31,11 @@ public sealed interface Plan {
     }
   }
 
+  /** An environment entry in the words of the State column; an entry the resource lacks gets the default. */
+  public static String words(com.fasterxml.jackson.databind.JsonNode entry, boolean defaultEnabled) {
+    return EnvironmentEntries.words(entry, defaultEnabled);
+  }
+
   /** One environment's state in words, before and after, e.g. {@code production: Disabled → 10% of time}. */
   record Transition(String environment, String before, String after) {
     @Override
