@@ -15,7 +15,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +31,7 @@ import java.util.Optional;
  */
 final class ClusterFlags {
   static final String FIELD_MANAGER = "kubectl-flagstaff";
+  private static final int MAX_ATTEMPTS = 5;
 
   private static final ObjectMapper JSON = Serialization.jsonMapper();
 
@@ -75,51 +81,100 @@ final class ClusterFlags {
     return manifest;
   }
 
+  /** What carrying out a command came to: the plan made against the resource as written, and the result. */
+  record Outcome(Plan plan, ObjectNode written) {}
+
   /**
-   * Carries out a change. The named entries are applied (server-side, forcing conflicts: the command is the
-   * person's intent for those entries); a field another manager still owns that the entry no longer has, and an
-   * entry the command removes, go with a JSON patch that first tests their value, so nothing else is touched.
+   * Plans against the live resource and carries the change out. The named entries are applied server-side,
+   * forcing conflicts (the command is the person's intent for them), together with the entries this field manager
+   * applied before, at their live values: an apply is a manager's whole intent, so leaving those out would delete
+   * them. The apply carries the resourceVersion it was planned from: if anything changed meanwhile (a concurrent
+   * kubectl), the API server answers 409 and the plan is made again from the fresh object, as kubectl retries on
+   * conflict, so no value is written from a stale read. A field another manager still owns that a named entry no
+   * longer has, and an entry the command removes, go with a JSON patch that tests their value first.
    */
-  ObjectNode write(Plan.Change change) {
+  Outcome carryOut(String name, Function<ObjectNode, Plan> planner, Runnable beforeWrite) {
+    for (int attempt = 1; ; attempt++) {
+      ObjectNode live = JSON.valueToTree(flags().inNamespace(namespace).withName(name).get());
+      Plan plan = planner.apply(manifest(live));
+      if (!(plan instanceof Plan.Change change) || change.isNoOp()) {
+        return new Outcome(plan, live);
+      }
+      beforeWrite.run();
+      try {
+        return new Outcome(plan, write(change, live));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private ObjectNode write(Plan.Change change, ObjectNode live) {
     Resource<GenericKubernetesResource> resource = flags().inNamespace(namespace).withName(change.name());
     if (change.deleteResource()) {
       resource.delete();
       return null;
     }
-    JsonNode live = null;
+    JsonNode liveEnvironments = live.path("spec").path("environments");
+    String resourceVersion = live.path("metadata").path("resourceVersion").asText();
     if (!change.entries().isEmpty()) {
+      ObjectNode environments = JSON.createObjectNode();
+      for (String owned : appliedEntries(live)) {
+        if (liveEnvironments.has(owned) && !change.removed().contains(owned)) {
+          environments.set(owned, liveEnvironments.get(owned));
+        }
+      }
+      change.entries().forEach(environments::set);
       GenericKubernetesResource apply = new GenericKubernetesResource();
       apply.setApiVersion(FeatureFlag.GROUP + "/" + FeatureFlag.VERSION);
       apply.setKind("FeatureFlag");
-      apply.setMetadata(new ObjectMetaBuilder().withName(change.name()).withNamespace(namespace).build());
+      apply.setMetadata(new ObjectMetaBuilder().withName(change.name()).withNamespace(namespace)
+          .withResourceVersion(resourceVersion).build());
       ObjectNode spec = JSON.createObjectNode();
-      ObjectNode environments = spec.putObject("environments");
-      change.entries().forEach(environments::set);
+      spec.set("environments", environments);
       apply.setAdditionalProperty("spec", JSON.convertValue(spec, Map.class));
-      live = JSON.valueToTree(flags().inNamespace(namespace).resource(apply).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
-    } else {
-      live = JSON.valueToTree(resource.get());
+      live = JSON.valueToTree(flags().inNamespace(namespace).resource(apply).fieldManager(FIELD_MANAGER)
+          .forceConflicts().serverSideApply());
+      liveEnvironments = live.path("spec").path("environments");
     }
     ArrayNode patch = JSON.createArrayNode();
-    JsonNode liveEnvironments = live.path("spec").path("environments");
-    change.entries().forEach((environment, entry) -> liveEnvironments.path(environment).fields().forEachRemaining(f -> {
+    JsonNode environments = liveEnvironments;
+    change.entries().forEach((environment, entry) -> environments.path(environment).fields().forEachRemaining(f -> {
       if (!entry.has(f.getKey())) {
-        String path = "/spec/environments/" + environment + "/" + f.getKey();
-        patch.addObject().put("op", "test").put("path", path).set("value", f.getValue());
-        patch.addObject().put("op", "remove").put("path", path);
+        remove(patch, "/spec/environments/" + environment + "/" + f.getKey(), f.getValue());
       }
     }));
     for (String environment : change.removed()) {
-      if (liveEnvironments.has(environment)) {
-        String path = "/spec/environments/" + environment;
-        patch.addObject().put("op", "test").put("path", path).set("value", liveEnvironments.get(environment));
-        patch.addObject().put("op", "remove").put("path", path);
+      if (environments.has(environment)) {
+        remove(patch, "/spec/environments/" + environment, environments.get(environment));
       }
     }
     if (patch.isEmpty()) {
-      return (ObjectNode) live;
+      return live;
     }
     PatchContext context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
     return JSON.valueToTree(resource.patch(context, patch.toString()));
+  }
+
+  private static void remove(ArrayNode patch, String path, JsonNode value) {
+    patch.addObject().put("op", "test").put("path", path).set("value", value);
+    patch.addObject().put("op", "remove").put("path", path);
+  }
+
+  /** The environments whose entries this field manager has applied (its managedFields of operation Apply). */
+  static Set<String> appliedEntries(JsonNode live) {
+    Set<String> entries = new LinkedHashSet<>();
+    for (JsonNode managed : live.path("metadata").path("managedFields")) {
+      if (FIELD_MANAGER.equals(managed.path("manager").asText()) && "Apply".equals(managed.path("operation").asText())) {
+        managed.path("fieldsV1").path("f:spec").path("f:environments").fieldNames().forEachRemaining(f -> {
+          if (f.startsWith("f:")) {
+            entries.add(f.substring(2));
+          }
+        });
+      }
+    }
+    return entries;
   }
 }

@@ -62,6 +62,8 @@ public final class KubectlFlagstaff implements Callable<Integer> {
   List<String> words = List.of();
 
   private final Clients clients;
+  /** Runs between reading the resource and writing the change: a test's place for a concurrent kubectl. */
+  Runnable beforeWrite = () -> { };
   private PrintWriter out;
   private PrintWriter err;
 
@@ -144,33 +146,38 @@ public final class KubectlFlagstaff implements Callable<Integer> {
       }
       return 0;
     }
-    ObjectNode manifest = ClusterFlags.manifest(found.get());
-    Plan plan = command instanceof Command.Set set ? planner.plan(set, manifest)
-        : planner.plan((Command.Delete) command, manifest);
-    if (plan instanceof Plan.Refused refused) {
+    String name = found.get().path("metadata").path("name").asText();
+    ClusterFlags.Outcome outcome = dryRun
+        ? new ClusterFlags.Outcome(plan(command, planner, ClusterFlags.manifest(found.get())), found.get())
+        : flags.carryOut(name, manifest -> plan(command, planner, manifest), beforeWrite);
+    if (outcome.plan() instanceof Plan.Refused refused) {
       err.println(refused.refusal().render(PREFIX));
       return 1;
     }
-    Plan.Change change = (Plan.Change) plan;
-    String what = "featureflag.flagstaff.dev/" + change.name();
-    if (change.isNoOp()) {
-      out.println(what + " unchanged");
-    } else if (dryRun) {
-      out.println(what + (change.deleteResource() ? " deleted" : " configured") + " (dry run)");
-    } else {
-      ObjectNode written = flags.write(change);
-      if (output != null && written != null) {
-        print(written);
-        return 0;
-      }
-      out.println(what + (change.deleteResource() ? " deleted" : " configured"));
+    Plan.Change change = (Plan.Change) outcome.plan();
+    String what = "featureflag.flagstaff.dev/" + name;
+    if (output != null && outcome.written() != null && !dryRun) {
+      print(outcome.written());
+      return 0;
     }
+    out.println(what + (change.isNoOp() ? " unchanged" : change.deleteResource() ? " deleted" : " configured")
+        + (dryRun && !change.isNoOp() ? " (dry run)" : ""));
     change.transitions().forEach(t -> out.println("  " + t));
     return 0;
   }
 
+  private static Plan plan(Command command, Planner planner, ObjectNode manifest) {
+    return command instanceof Command.Set set ? planner.plan(set, manifest) : planner.plan((Command.Delete) command, manifest);
+  }
+
   private void print(JsonNode node) {
     Object value = Serialization.jsonMapper().convertValue(node, Map.class);
-    out.print(output.equals("json") ? Serialization.asJson(value) + "\n" : Serialization.asYaml(value));
+    try {
+      out.print(output.equals("json")
+          ? Serialization.jsonMapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n"
+          : Serialization.asYaml(value));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
