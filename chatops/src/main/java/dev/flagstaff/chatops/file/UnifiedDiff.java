@@ -31,8 +31,9 @@ public final class UnifiedDiff {
       }
       end = Math.min(script.size(), lastChange + CONTEXT + 1);
       if (out.length() == 0) {
-        out.append("--- a/").append(path).append('\n').append("+++ ").append(after.isEmpty() ? "/dev/null" : "b/" + path)
-            .append('\n');
+        boolean absolute = path.startsWith("/");
+        out.append("--- ").append(absolute ? "" : "a/").append(path).append('\n')
+            .append("+++ ").append(after.isEmpty() ? "/dev/null" : (absolute ? "" : "b/") + path).append('\n');
       }
       int oldCount = 0;
       int newCount = 0;

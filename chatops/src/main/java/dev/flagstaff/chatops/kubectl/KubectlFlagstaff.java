@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
         "  delete <flag>", "",
         "each with --dev --staging --staging-ref --production or --<any environment>; none means production.",
         "A line pasted from a GitLab rollout issue works as it is, with or without '/chatops run'.",
-        "In the terminal --namespace is kubectl's: name a Namespace actor as --actor=Namespace:PATH."},
+        "In the terminal --namespace is kubectl's: name a Namespace actor as --actor=Namespace:PATH.", ""},
+    footer = {"", "Exit codes: 0 done, 1 refused (nothing was changed), 2 usage."},
     exitCodeOnInvalidInput = 2, exitCodeOnExecutionException = 1)
 public final class KubectlFlagstaff implements Callable<Integer> {
   /** How users of this front end type a command, for "type instead" lines. */

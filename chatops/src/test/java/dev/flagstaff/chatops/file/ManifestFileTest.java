@@ -63,7 +63,7 @@ class ManifestFileTest {
 
     assertThat(plugin("set slack_events_app_home_opened 10 --random --file " + manifest)).as(err.toString()).isZero();
 
-    assertThat(out.toString()).isEqualTo("--- a/" + manifest + "\n+++ b/" + manifest + "\n"
+    assertThat(out.toString()).isEqualTo("--- " + manifest + "\n+++ " + manifest + "\n"
         + "@@ -28,5 +28,7 @@\n"
         + "     staging-ref:\n"
         + "       enabled: true\n"
