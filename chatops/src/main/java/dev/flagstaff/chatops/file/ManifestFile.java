@@ -71,58 +71,83 @@ public final class ManifestFile {
     }
   }
 
-  private int change(Command command, Planner planner, boolean dryRun) throws IOException {
+  /**
+   * A planned edit of the file: the plan, and the text before and after ({@code after} empty: the file goes), or the
+   * refusal (with the exit code a front end gives it) when there is nothing to write.
+   */
+  public record Edit(Plan plan, List<String> before, List<String> after, Refusal refusal, int code) {
+    /** The diff {@code git diff} would show, with {@code path} as the file's name. */
+    public String diff(String path) {
+      return UnifiedDiff.of(path, trim(before), trim(after));
+    }
+  }
+
+  private static Edit refused(Refusal refusal, int code) {
+    return new Edit(null, List.of(), List.of(), refusal, code);
+  }
+
+  /** Plans {@code set} or {@code delete} on the file as it is now, and writes the edit in memory only. */
+  public Edit edit(Command command, Planner planner) throws IOException {
     String flag = command instanceof Command.Set set ? set.flag()
         : command instanceof Command.Delete delete ? delete.flag() : null;
     if (flag == null) {
-      err.println(Refusal.of("--file edits a manifest with set or delete; get and list read the cluster.",
-          command.text()).render(prefix));
-      return 2;
+      return refused(Refusal.of("--file edits a manifest with set or delete; get and list read the cluster.",
+          command.text()), 2);
     }
     List<Document> documents = read();
     Document document = documents.stream().filter(d -> flag.equals(d.json().path("metadata").path("name").asText())
         || flag.equals(d.json().path("spec").path("key").asText(d.json().path("metadata").path("name").asText())))
         .findFirst().orElse(null);
     if (document == null) {
-      err.println(Refusal.of(file + " holds no FeatureFlag with key or name '" + flag + "'. Nothing was changed.",
-          command.text() + " --file <the flag's manifest>").render(prefix));
-      return 1;
+      return refused(Refusal.of(file.getFileName() + " holds no FeatureFlag with key or name '" + flag
+          + "'. Nothing was changed.", command.text() + " --file <the flag's manifest>"), 1);
     }
     Plan plan = command instanceof Command.Set set ? planner.plan(set, document.json())
         : planner.plan((Command.Delete) command, document.json());
-    if (plan instanceof Plan.Refused refused) {
-      err.println(refused.refusal().render(prefix));
-      return 1;
+    if (plan instanceof Plan.Refused refusedPlan) {
+      return refused(refusedPlan.refusal(), 1);
     }
     Plan.Change change = (Plan.Change) plan;
     List<String> before = Arrays.asList(Files.readString(file, StandardCharsets.UTF_8).split("\n", -1));
-    List<String> after;
     if (change.deleteResource()) {
-      if (documents.size() > 1 || YAML.readerFor(JsonNode.class).readValues(String.join("\n", before)).readAll().size() > 1) {
-        err.println(Refusal.of(file + " holds more than one document: remove the FeatureFlag's document by hand.")
-            .render(prefix));
-        return 1;
+      if (YAML.readerFor(JsonNode.class).readValues(String.join("\n", before)).readAll().size() > 1) {
+        return refused(Refusal.of(file.getFileName() + " holds more than one document: remove the FeatureFlag's "
+            + "document by hand."), 1);
       }
-      after = List.of();
-    } else {
-      after = YamlEdits.apply(before, document.node(), document.json(), change);
-      JsonNode reread = reread(String.join("\n", after), documents.indexOf(document));
-      if (!change.result().equals(reread)) {
-        err.println(Refusal.of("Cannot edit " + file + " in place without changing more than the named environments; "
-            + "nothing was changed. Edit spec.environments by hand to read: " + change.result().path("spec")
-            .path("environments")).render(prefix));
-        return 1;
-      }
+      return new Edit(plan, before, List.of(), null, 0);
     }
-    out.print(UnifiedDiff.of(file.toString(), trim(before), trim(after)));
-    if (dryRun) {
-      return 0;
+    List<String> after = YamlEdits.apply(before, document.node(), document.json(), change);
+    JsonNode reread = reread(String.join("\n", after), documents.indexOf(document));
+    if (!change.result().equals(reread)) {
+      return refused(Refusal.of("Cannot edit " + file.getFileName() + " in place without changing more than the "
+          + "named environments; nothing was changed. Edit spec.environments by hand to read: "
+          + change.result().path("spec").path("environments")), 1);
     }
+    return new Edit(plan, before, after, null, 0);
+  }
+
+  /** Writes an edit made by {@link #edit}: the new text, or the file deleted. */
+  public void write(Edit edit) throws IOException {
+    Plan.Change change = (Plan.Change) edit.plan();
     if (change.deleteResource()) {
       Files.delete(file);
     } else if (!change.isNoOp()) {
-      Files.writeString(file, String.join("\n", after), StandardCharsets.UTF_8);
+      Files.writeString(file, String.join("\n", edit.after()), StandardCharsets.UTF_8);
     }
+  }
+
+  private int change(Command command, Planner planner, boolean dryRun) throws IOException {
+    Edit edit = edit(command, planner);
+    if (edit.refusal() != null) {
+      err.println(edit.refusal().render(prefix));
+      return edit.code();
+    }
+    out.print(edit.diff(file.toString()));
+    if (dryRun) {
+      return 0;
+    }
+    write(edit);
+    Plan.Change change = (Plan.Change) edit.plan();
     out.println(file + (change.deleteResource() ? " deleted" : change.isNoOp() ? " unchanged" : " edited"));
     change.transitions().forEach(t -> out.println("  " + t));
     return 0;

@@ -57,6 +57,14 @@ public final class KubectlFlagstaff implements Callable<Integer> {
   String output;
   @Option(names = "--file", description = "Edit this manifest in place (comments and key order kept) instead of the cluster.")
   Path file;
+  @Option(names = "--git", description = "With --file PATH (inside the repository): commit the edit to this Git "
+      + "repository's branch and push it (fetch and retry when someone pushed meanwhile). HTTPS credentials from "
+      + "FLAGSTAFF_GIT_USERNAME and FLAGSTAFF_GIT_TOKEN.")
+  String git;
+  @Option(names = "--branch", defaultValue = "main", description = "The branch --git commits to (default: main).")
+  String branch;
+  @Option(names = "--author", description = "The commit's author, 'Name <email>' (default: your user name).")
+  String author;
   @Option(names = "--dry-run", description = "Change nothing; say (and with --file, show the diff of) what would change.")
   boolean dryRun;
   @Parameters(arity = "0..*", paramLabel = "WORDS", description = "The feature command.")
@@ -102,6 +110,14 @@ public final class KubectlFlagstaff implements Callable<Integer> {
       return 2;
     }
     Planner planner = new Planner(CrdAdmission.featureFlags()::errors);
+    if (git != null) {
+      if (file == null) {
+        err.println(Refusal.of("--git needs --file: the manifest's path inside the repository.",
+            command.text() + " --git " + GitCommand.shown(git) + " --file flags/<flag>.yaml").render(PREFIX));
+        return 2;
+      }
+      return new GitCommand(out, err, PREFIX).run(command, planner, git, branch, file.toString(), author, dryRun);
+    }
     if (file != null) {
       return new ManifestFile(file, out, err, PREFIX).run(command, planner, dryRun);
     }
