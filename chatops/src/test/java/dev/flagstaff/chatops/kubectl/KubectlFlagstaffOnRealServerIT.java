@@ -163,7 +163,8 @@ class KubectlFlagstaffOnRealServerIT {
 
     assertThat(plugin(concurrentKubectl, "set " + KEY + " 10 --random")).as(err).isZero();
 
-    assertThat(kubectlRuns.get()).as("the write was planned again after the conflict").isEqualTo(2);
+    // At least one 409: kubectl's patch; the operator's status write after it may cause another.
+    assertThat(kubectlRuns.get()).as("the write was planned again after the conflict").isGreaterThanOrEqualTo(2);
     JsonNode environments = spec().get("environments");
     assertThat(environments.get("dev")).as("kubectl's change, made after the plugin read the flag")
         .isEqualTo(CrdAdmission.readJson("{\"enabled\":false}"));
