@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstaff.api.admission.CrdAdmission;
 import dev.flagstaff.chatops.command.Command;
 import dev.flagstaff.chatops.command.CommandParser;
+import dev.flagstaff.chatops.command.GitOps;
 import dev.flagstaff.chatops.command.Plan;
 import dev.flagstaff.chatops.command.Planner;
 import dev.flagstaff.chatops.command.Refusal;
@@ -164,6 +165,11 @@ public final class KubectlFlagstaff implements Callable<Integer> {
       return 0;
     }
     String name = found.get().path("metadata").path("name").asText();
+    Optional<String> gitOps = GitOps.managedBy(found.get());
+    if (gitOps.isPresent()) {
+      err.println(GitOps.refusal(command, name, gitOps.get()).render(PREFIX));
+      return 1;
+    }
     ClusterFlags.Outcome outcome = dryRun
         ? new ClusterFlags.Outcome(plan(command, planner, ClusterFlags.manifest(found.get())), found.get())
         : flags.carryOut(name, manifest -> plan(command, planner, manifest), beforeWrite);

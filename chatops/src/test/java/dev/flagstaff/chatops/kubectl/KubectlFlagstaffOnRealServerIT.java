@@ -174,6 +174,19 @@ class KubectlFlagstaffOnRealServerIT {
   }
 
   @Test
+  void aFlagThatArgoCdManagesIsRefusedInTheClusterWithTheGitCommandsInstead() {
+    kubectlApply("02-enable-non-production.yaml");
+    kubectl.run("annotate", "featureflag", NAME, "argocd.argoproj.io/tracking-id=flags:flagstaff.dev/FeatureFlag:"
+        + namespace + "/" + NAME).orThrow();
+
+    assertThat(plugin("set " + KEY + " 10 --random")).isEqualTo(1);
+
+    assertThat(err).startsWith("featureflag/" + NAME + " is managed by Argo CD (annotation argocd.argoproj.io/tracking-id)")
+        .contains("kubectl flagstaff set " + KEY + " 10 --random --production --file <its manifest in your working copy>");
+    assertThat(spec()).isEqualTo(seedSpec("02-enable-non-production.yaml"));
+  }
+
+  @Test
   void fullyOnDropsAPercentageThatKubectlApplyOwns() {
     kubectlApply("03-production-10-percent.yaml");
 
