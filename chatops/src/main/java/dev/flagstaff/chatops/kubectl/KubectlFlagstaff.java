@@ -122,14 +122,31 @@ public final class KubectlFlagstaff implements Callable<Integer> {
     if (file != null) {
       return new ManifestFile(file, out, err, PREFIX).run(command, planner, dryRun);
     }
+    String apiServer = "the API server";
     try (KubernetesClient client = clients.connect(kubeconfig, context)) {
+      apiServer = String.valueOf(client.getMasterUrl());
       String ns = namespace != null ? namespace : Optional.ofNullable(client.getNamespace()).orElse("default");
       return onCluster(command, planner, new ClusterFlags(client, ns));
     } catch (KubernetesClientException e) {
-      err.println("error: " + (e.getStatus() != null && e.getStatus().getMessage() != null
-          ? e.getStatus().getMessage() : e.getMessage()) + "\nNothing was changed.");
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String said = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+          : "cannot talk to " + apiServer + (cause == e ? ": " + e.getMessage() : ": " + cause);
+      err.println("error: " + said + seeNow(command));
+      return 1;
+    } catch (java.io.UncheckedIOException e) {
+      err.println("error: " + e.getMessage() + ": " + e.getCause().getMessage() + "\nNothing was changed.");
       return 1;
     }
+  }
+
+  /** After a failed call, where to look: a write may have landed before a later step failed. */
+  private static String seeNow(Command command) {
+    String flag = command instanceof Command.Set set ? set.flag()
+        : command instanceof Command.Delete delete ? delete.flag() : null;
+    return flag == null ? "" : "\nSee the flag as it stands: " + PREFIX + "get " + flag;
   }
 
   private int onCluster(Command command, Planner planner, ClusterFlags flags) {
