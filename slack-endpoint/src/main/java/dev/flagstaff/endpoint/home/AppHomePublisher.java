@@ -27,8 +27,8 @@ import org.slf4j.MDC;
  * Slack error code. Failures are classified by {@link SlackRetryPolicy} (shared with the operator's announcements):
  * HTTP 429 is retried after its {@code Retry-After}, 5xx, timeouts, refused connections and Slack's transient codes
  * after a bounded exponential backoff. Retries are scheduled, never slept on a worker thread, and bounded: at most
- * {@code maxPendingRetries} wait at once; more are given up, counted {@code dropped} ({@code retry_queue_full}) and
- * logged.
+ * {@code maxPendingRetries} wait at once; more are given up, counted {@code dropped} (with the failure's error code)
+ * and logged.
  *
  * <p>A retry never overtakes a newer publish for the same user: each publish takes a sequence number, and a retry
  * whose user has been given a newer view since is abandoned (counted {@code superseded}), so a rollback's fallback is
@@ -160,7 +160,7 @@ public final class AppHomePublisher {
     }
     if (pendingRetries.incrementAndGet() > maxPendingRetries) {
       pendingRetries.decrementAndGet();
-      metrics.publish("dropped", "retry_queue_full");
+      metrics.publish("dropped", failure.error());
       LOG.warn("views.publish for user {} failed ({}) and is not retried: {} retries are already waiting", p.userId,
           failure.error(), maxPendingRetries);
       done(p);
