@@ -60,16 +60,18 @@ public final class DemoMain {
     }
     quietLogs();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    boolean passed;
     try (EmbeddedFlagstaff flagstaff = EmbeddedFlagstaff.start(environment, realApi, out)) {
       if (watch != null) {
         Runtime.getRuntime().addShutdownHook(new Thread(flagstaff::close));
         new WatchLoop(flagstaff, watch, out).run();
         return;
       }
-      boolean passed = new SeedRollout(flagstaff, examples, out).run();
+      passed = new SeedRollout(flagstaff, examples, out).run();
       out.flush();
-      System.exit(passed ? 0 : 1);
     }
+    // Only once everything is closed: on --api real, etcd and kube-apiserver are child processes to stop first.
+    System.exit(passed ? 0 : 1);
   }
 
   /**

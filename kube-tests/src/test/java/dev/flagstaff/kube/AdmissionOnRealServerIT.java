@@ -3,8 +3,8 @@ package dev.flagstaff.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.flagstaff.api.v1alpha1.CrdAdmission;
-import dev.flagstaff.api.v1alpha1.CrdAdmission.Kind;
+import dev.flagstaff.api.admission.CrdAdmission;
+import dev.flagstaff.api.admission.CrdAdmission.Kind;
 import dev.flagstaff.api.v1alpha1.Manifests;
 import dev.flagstaff.api.v1alpha1.Manifests.Document;
 import dev.flagstaff.testkit.kube.Cli;

@@ -22,6 +22,45 @@ public final class SlackRetryPolicy {
 
   private SlackRetryPolicy() {}
 
+  /**
+   * What one failed call means: the error code it is counted and logged under, whether another attempt may succeed,
+   * and the wait Slack asked for ({@code -1}: none given, back off with {@link #backoffMillis}).
+   */
+  public record Failure(String error, boolean retryable, long retryAfterMillis) {
+    /** The wait before the next attempt after {@code attempt} calls: Slack's Retry-After, else the backoff. */
+    public long delayMillis(int attempt) {
+      return retryAfterMillis >= 0 ? retryAfterMillis : backoffMillis(attempt);
+    }
+  }
+
+  /** An {@code ok:false} response with its {@code error} code (missing: {@code unknown_error}). */
+  public static Failure okFalse(String error) {
+    String code = error == null || error.isEmpty() ? "unknown_error" : error;
+    return new Failure(code, isTransient(code), -1);
+  }
+
+  /**
+   * An HTTP error response: 429 is retried after its {@code Retry-After} (longer than
+   * {@link #MAX_RETRY_AFTER_SECONDS}: given up), 5xx after a backoff, anything else is given up.
+   */
+  public static Failure httpStatus(int status, String retryAfterHeader) {
+    if (status == 429) {
+      long after = retryAfterSeconds(retryAfterHeader);
+      return new Failure("ratelimited", after <= MAX_RETRY_AFTER_SECONDS, after * 1000);
+    }
+    return new Failure(httpError(status), isTransientStatus(status), -1);
+  }
+
+  /** An I/O failure (refused, timed out, reset): always worth another attempt after a backoff. */
+  public static Failure io(IOException e) {
+    return new Failure(ioError(e), true, -1);
+  }
+
+  /** A failure inside the client itself (a defect, a bad argument): never retried. */
+  public static Failure client() {
+    return new Failure("client_error", false, -1);
+  }
+
   /** Whether an {@code ok:false} error code is worth another attempt. */
   public static boolean isTransient(String error) {
     return error != null && TRANSIENT_ERRORS.contains(error);

@@ -127,6 +127,23 @@ class EventsEndpointTest {
   }
 
   @Test
+  void aRetriedFeatureViewNeverLandsAfterTheRollbacksFallback() {
+    start(Map.of());
+    fx.flag(FLAG, "{\"enabled\":true}");
+    fx.slack.script("views.publish", SlackApiStub.rateLimited(30), SlackApiStub.ok());
+    fx.requests.send(SlackRequests.appHomeOpened("Ev20", "T1", "U1", "home", null));
+    await().until(() -> fx.count("flagstaff.slack.views.publish", "result", "retried", "error", "ratelimited") == 1);
+
+    fx.flag(FLAG, "{\"enabled\":false}");
+    fx.requests.send(SlackRequests.appHomeOpened("Ev21", "T1", "U1", "home", null));
+
+    await().until(() -> fx.count("flagstaff.slack.views.publish", "result", "ok") == 1);
+    assertThat(fx.tab("U1").text()).isEqualTo(HomeView.FALLBACK_TEXT);
+    assertThat(fx.count("flagstaff.slack.views.publish", "result", "superseded", "error", "ratelimited")).isEqualTo(1);
+    assertThat(fx.slack.calls("views.publish")).hasSize(2);
+  }
+
+  @Test
   void slackErrorsAreCountedByCodeAndNotRetried() {
     start(Map.of());
     fx.flag(FLAG, "{\"enabled\":true}");

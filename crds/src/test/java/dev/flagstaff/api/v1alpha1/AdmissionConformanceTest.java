@@ -2,8 +2,9 @@ package dev.flagstaff.api.v1alpha1;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstaff.api.v1alpha1.CrdAdmission.Kind;
-import dev.flagstaff.api.v1alpha1.CrdAdmission.Violation;
+import dev.flagstaff.api.admission.CrdAdmission;
+import dev.flagstaff.api.admission.CrdAdmission.Kind;
+import dev.flagstaff.api.admission.CrdAdmission.Violation;
 import dev.flagstaff.api.v1alpha1.Manifests.Document;
 import java.nio.file.Path;
 import java.util.List;

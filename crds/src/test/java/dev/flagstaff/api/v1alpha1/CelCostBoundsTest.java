@@ -3,6 +3,8 @@ package dev.flagstaff.api.v1alpha1;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstaff.api.admission.CelValidations;
+import dev.flagstaff.api.admission.CrdAdmission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

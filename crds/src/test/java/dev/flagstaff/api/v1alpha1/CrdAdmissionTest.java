@@ -4,19 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstaff.api.admission.CrdAdmission;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** The offline admission itself: it behaves as the API server on the points the conformance test relies on. */
 class CrdAdmissionTest {
+  /** Where the build writes the CRD generated from the Java types. */
+  private static final Path GENERATED = Path.of("target/classes", CrdAdmission.FEATURE_FLAGS_CRD);
+  /** The committed copy that {@code kubectl apply -f crds/} installs; the build keeps it equal to the generated one. */
+  private static final Path COMMITTED = Path.of("featureflags.flagstaff.dev-v1.yml");
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   @Test
   void theGeneratedCrdIsTheCommittedOne() throws IOException {
-    assertThat(YAML.readTree(CrdAdmission.GENERATED.toFile())).isEqualTo(YAML.readTree(CrdAdmission.COMMITTED.toFile()));
+    assertThat(YAML.readTree(GENERATED.toFile())).isEqualTo(YAML.readTree(COMMITTED.toFile()));
   }
 
   @Test
@@ -68,7 +75,7 @@ class CrdAdmissionTest {
 
   /** The FeatureFlag CRD with one more rule on each environment's state. */
   private static JsonNode crdWithEnvironmentRule(String rule) throws IOException {
-    ObjectNode crd = (ObjectNode) YAML.readTree(CrdAdmission.COMMITTED.toFile());
+    ObjectNode crd = (ObjectNode) YAML.readTree(COMMITTED.toFile());
     ObjectNode environment = (ObjectNode) crd.at(
         "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/environments/additionalProperties");
     ((ArrayNode) environment.get("x-kubernetes-validations")).addObject().put("rule", rule);

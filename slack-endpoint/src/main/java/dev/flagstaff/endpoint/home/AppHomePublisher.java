@@ -7,40 +7,62 @@ import com.slack.api.model.view.View;
 import dev.flagstaff.endpoint.EndpointMetrics;
 import dev.flagstaff.runtime.Secret;
 import dev.flagstaff.runtime.SlackRetryPolicy;
+import dev.flagstaff.runtime.SlackRetryPolicy.Failure;
 import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * The only caller of {@code views.publish}. Every response is checked ({@code isOk()}) and counted by result and
- * Slack error code. Publishing a Home view is idempotent, so transient failures are retried: HTTP 429 after its
- * {@code Retry-After}, 5xx, timeouts, refused connections and Slack's transient error codes after a bounded
- * exponential backoff with jitter ({@link SlackRetryPolicy}, shared with the operator's announcements). Retries are
- * scheduled, never slept on a worker thread. The token is passed per call and never logged.
+ * Slack error code. Failures are classified by {@link SlackRetryPolicy} (shared with the operator's announcements):
+ * HTTP 429 is retried after its {@code Retry-After}, 5xx, timeouts, refused connections and Slack's transient codes
+ * after a bounded exponential backoff. Retries are scheduled, never slept on a worker thread, and bounded: at most
+ * {@code maxPendingRetries} wait at once; more are given up, counted {@code dropped} (with the failure's error code)
+ * and logged.
+ *
+ * <p>A retry never overtakes a newer publish for the same user: each publish takes a sequence number, and a retry
+ * whose user has been given a newer view since is abandoned (counted {@code superseded}), so a rollback's fallback is
+ * not replaced by a late feature view. The token is passed per call and never logged.
  */
 public final class AppHomePublisher {
+  public static final int DEFAULT_MAX_PENDING_RETRIES = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(AppHomePublisher.class);
-  /** A longer Retry-After is not waited for: the user has long moved on. */
-  static final long MAX_RETRY_AFTER_SECONDS = SlackRetryPolicy.MAX_RETRY_AFTER_SECONDS;
 
   private final Slack slack;
   private final Secret token;
   private final EndpointMetrics metrics;
   private final int maxAttempts;
   private final ScheduledExecutorService retries;
+  private final int maxPendingRetries;
+  private final AtomicInteger pendingRetries = new AtomicInteger();
+  private final AtomicLong sequence = new AtomicLong();
+  /** Per user with a publish in progress, the newest one's number; it leaves when that publish ends. */
+  private final ConcurrentMap<String, Publish> newest = new ConcurrentHashMap<>();
   private final AtomicBoolean warnedNoToken = new AtomicBoolean();
 
   public AppHomePublisher(Slack slack, Secret token, EndpointMetrics metrics, int maxAttempts,
       ScheduledExecutorService retries) {
+    this(slack, token, metrics, maxAttempts, retries, DEFAULT_MAX_PENDING_RETRIES);
+  }
+
+  public AppHomePublisher(Slack slack, Secret token, EndpointMetrics metrics, int maxAttempts,
+      ScheduledExecutorService retries, int maxPendingRetries) {
     this.slack = slack;
     this.token = token;
     this.metrics = metrics;
     this.maxAttempts = maxAttempts;
     this.retries = retries;
+    this.maxPendingRetries = maxPendingRetries;
   }
 
   /** Publishes {@code view} as {@code userId}'s Home; the first attempt runs on the calling thread. */
@@ -52,66 +74,139 @@ public final class AppHomePublisher {
       }
       return;
     }
-    attempt(eventId, userId, view, hash, 1);
+    Publish p = new Publish(eventId, userId, view, hash, sequence.incrementAndGet());
+    Publish older = newest.put(userId, p);
+    if (older != null) {
+      older.cancelRetry();
+    }
+    attempt(p, 1);
   }
 
-  private void attempt(String eventId, String userId, View view, String hash, int attempt) {
-    try (var ignored = MDC.putCloseable("event_id", eventId)) {
-      ViewsPublishResponse response =
-          slack.methods(token.reveal()).viewsPublish(r -> r.userId(userId).view(view).hash(hash));
-      if (response.isOk()) {
+  /** One publish to one user, with the retry it is waiting for, if any. */
+  private final class Publish {
+    final String eventId;
+    final String userId;
+    final View view;
+    final String hash;
+    final long seq;
+    private ScheduledFuture<?> retry;
+    private String lastError;
+
+    Publish(String eventId, String userId, View view, String hash, long seq) {
+      this.eventId = eventId;
+      this.userId = userId;
+      this.view = view;
+      this.hash = hash;
+      this.seq = seq;
+    }
+
+    synchronized void waitFor(ScheduledFuture<?> retry, String error) {
+      this.retry = retry;
+      this.lastError = error;
+    }
+
+    /** A newer view went to this user: the scheduled retry, if not already running, never runs. */
+    void cancelRetry() {
+      ScheduledFuture<?> waiting;
+      String error;
+      synchronized (this) {
+        waiting = retry;
+        error = lastError;
+      }
+      if (waiting != null && waiting.cancel(false)) {
+        pendingRetries.decrementAndGet();
+        metrics.publish("superseded", error);
+        LOG.info("not retrying an older views.publish for user {}: a newer view is being published", userId);
+      }
+    }
+  }
+
+  private void attempt(Publish p, int attempt) {
+    try (var ignored = MDC.putCloseable("event_id", p.eventId)) {
+      Failure failure = call(p);
+      if (failure == null) {
         metrics.publish("ok", null);
-        LOG.info("published the App Home for user {}{}", userId, attempt > 1 ? " (attempt " + attempt + ")" : "");
-        return;
-      }
-      String error = response.getError();
-      if (SlackRetryPolicy.isTransient(error)) {
-        retryOrGiveUp(eventId, userId, view, hash, attempt, error, backoff(attempt));
+        LOG.info("published the App Home for user {}{}", p.userId, attempt > 1 ? " (attempt " + attempt + ")" : "");
+        done(p);
+      } else if (failure.retryable() && attempt < maxAttempts) {
+        retry(p, attempt, failure);
       } else {
-        metrics.publish("failed", error);
-        LOG.warn("views.publish for user {} failed: {}", userId, error);
+        metrics.publish("failed", failure.error());
+        LOG.warn("views.publish for user {} failed after {} attempt(s): {}", p.userId, attempt, failure.error());
+        done(p);
       }
+    }
+  }
+
+  private Failure call(Publish p) {
+    try {
+      ViewsPublishResponse response =
+          slack.methods(token.reveal()).viewsPublish(r -> r.userId(p.userId).view(p.view).hash(p.hash));
+      return response.isOk() ? null : SlackRetryPolicy.okFalse(response.getError());
     } catch (SlackApiException e) {
       int status = e.getResponse() == null ? 0 : e.getResponse().code();
-      if (status == 429) {
-        long after = SlackRetryPolicy.retryAfterSeconds(e.getResponse().header("Retry-After"));
-        if (after > MAX_RETRY_AFTER_SECONDS) {
-          metrics.publish("failed", "ratelimited");
-          LOG.warn("views.publish for user {} rate limited for {} s: giving up", userId, after);
-        } else {
-          retryOrGiveUp(eventId, userId, view, hash, attempt, "ratelimited", TimeUnit.SECONDS.toMillis(after));
-        }
-      } else if (SlackRetryPolicy.isTransientStatus(status)) {
-        retryOrGiveUp(eventId, userId, view, hash, attempt, SlackRetryPolicy.httpError(status), backoff(attempt));
-      } else {
-        metrics.publish("failed", SlackRetryPolicy.httpError(status));
-        LOG.warn("views.publish for user {} failed with HTTP {}", userId, status);
-      }
+      return SlackRetryPolicy.httpStatus(status, e.getResponse() == null ? null : e.getResponse().header("Retry-After"));
     } catch (IOException e) {
-      retryOrGiveUp(eventId, userId, view, hash, attempt, SlackRetryPolicy.ioError(e), backoff(attempt));
+      return SlackRetryPolicy.io(e);
     } catch (RuntimeException e) {
-      metrics.publish("failed", "client_error");
-      LOG.warn("views.publish for user {} failed: {}", userId, e.getClass().getSimpleName());
+      LOG.warn("views.publish for user {} failed: {}", p.userId, e.getClass().getSimpleName());
+      return SlackRetryPolicy.client();
     }
   }
 
-  private void retryOrGiveUp(String eventId, String userId, View view, String hash, int attempt, String error,
-      long delayMillis) {
-    if (attempt >= maxAttempts || retries.isShutdown()) {
-      metrics.publish("failed", error);
-      LOG.warn("views.publish for user {} failed after {} attempt(s): {}", userId, attempt, error);
+  private void retry(Publish p, int attempt, Failure failure) {
+    if (superseded(p, failure.error())) {
       return;
     }
-    metrics.publish("retried", error);
-    LOG.info("views.publish for user {} failed ({}), retrying in {} ms", userId, error, delayMillis);
+    if (pendingRetries.incrementAndGet() > maxPendingRetries) {
+      pendingRetries.decrementAndGet();
+      metrics.publish("dropped", failure.error());
+      LOG.warn("views.publish for user {} failed ({}) and is not retried: {} retries are already waiting", p.userId,
+          failure.error(), maxPendingRetries);
+      done(p);
+      return;
+    }
+    long delay = failure.delayMillis(attempt);
+    metrics.publish("retried", failure.error());
+    LOG.info("views.publish for user {} failed ({}), retrying in {} ms", p.userId, failure.error(), delay);
     try {
-      retries.schedule(() -> attempt(eventId, userId, view, hash, attempt + 1), delayMillis, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-      metrics.publish("failed", error);
+      p.waitFor(retries.schedule(() -> {
+        pendingRetries.decrementAndGet();
+        if (!superseded(p, failure.error())) {
+          attempt(p, attempt + 1);
+        }
+      }, delay, TimeUnit.MILLISECONDS), failure.error());
+      if (superseded(p, null)) {
+        p.cancelRetry(); // a newer publish began while this one was being scheduled
+      }
+    } catch (RejectedExecutionException shuttingDown) {
+      pendingRetries.decrementAndGet();
+      metrics.publish("failed", failure.error());
+      done(p);
     }
   }
 
-  static long backoff(int attempt) {
-    return SlackRetryPolicy.backoffMillis(attempt);
+  /** Whether a newer publish for this user has begun since {@code p}; if so {@code p} is abandoned and counted. */
+  private boolean superseded(Publish p, String error) {
+    // The entry is p's own until p ends; anything else (a newer number, or none because a newer publish has ended)
+    // means a newer view was published to this user.
+    Publish latest = newest.get(p.userId);
+    if (latest == null || latest.seq != p.seq) {
+      if (error != null) {
+        metrics.publish("superseded", error);
+      }
+      LOG.info("not retrying an older views.publish for user {}: a newer view has been published since", p.userId);
+      return true;
+    }
+    return false;
+  }
+
+  private void done(Publish p) {
+    newest.remove(p.userId, p);
+  }
+
+  /** Retries scheduled and not yet run. */
+  public int pendingRetries() {
+    return pendingRetries.get();
   }
 }

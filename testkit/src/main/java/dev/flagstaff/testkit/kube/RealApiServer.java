@@ -57,15 +57,17 @@ public final class RealApiServer implements AutoCloseable {
   private final String adminToken;
   private final int etcdPort;
   private final int apiPort;
+  private final boolean audit;
   private Process etcd;
   private Process apiServer;
   private KubernetesClient client;
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final AtomicInteger namespaces = new AtomicInteger();
 
-  private RealApiServer(KubeBinaries binaries, Path dir) {
+  private RealApiServer(KubeBinaries binaries, Path dir, boolean audit) {
     this.binaries = binaries;
     this.dir = dir;
+    this.audit = audit;
     this.adminToken = randomToken();
     this.etcdPort = freePort();
     this.apiPort = freePort();
@@ -73,13 +75,23 @@ public final class RealApiServer implements AutoCloseable {
 
   /** Starts etcd and kube-apiserver, installs the FeatureFlag CRD and creates {@code namespaces}. */
   public static RealApiServer start(KubeBinaries binaries, String... namespaces) {
+    return start(binaries, true, namespaces);
+  }
+
+  /**
+   * As {@link #start(KubeBinaries, String...)}; with {@code auditLog} false the server writes no audit log (it
+   * costs the server time in blocking mode, which benchmarks that time it measure) and {@link #auditLog()} is empty.
+   */
+  public static RealApiServer start(KubeBinaries binaries, boolean auditLog, String... namespaces) {
     Path dir;
     try {
       dir = Files.createTempDirectory("flagstaff-kube-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    RealApiServer server = new RealApiServer(binaries, dir);
+    RealApiServer server = new RealApiServer(binaries, dir, auditLog);
+    // A JVM that exits without close() (System.exit, SIGTERM) must not leave etcd and kube-apiserver behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stopProcesses, "real-api-server-stop"));
     try {
       server.writeConfiguration();
       server.startEtcd();
@@ -243,7 +255,11 @@ public final class RealApiServer implements AutoCloseable {
   }
 
   private void startApiServer() {
-    apiServer = launch("kube-apiserver", List.of(binaries.apiServer().toString(),
+    List<String> auditFlags = !audit ? List.of() : List.of(
+        "--audit-policy-file", dir.resolve("audit-policy.yaml").toString(),
+        "--audit-log-path", dir.resolve("audit.log").toString(),
+        "--audit-log-format", "json", "--audit-log-mode", "blocking");
+    List<String> command = new ArrayList<>(List.of(binaries.apiServer().toString(),
         "--etcd-servers", "http://127.0.0.1:" + etcdPort,
         "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", String.valueOf(apiPort),
         "--cert-dir", dir.resolve("certs").toString(),
@@ -254,11 +270,10 @@ public final class RealApiServer implements AutoCloseable {
         "--service-account-signing-key-file", dir.resolve("sa.key").toString(),
         "--service-cluster-ip-range", "10.96.0.0/24",
         "--endpoint-reconciler-type", "none", // the kubernetes Service endpoint cannot be a loopback address
-        "--audit-policy-file", dir.resolve("audit-policy.yaml").toString(),
-        "--audit-log-path", dir.resolve("audit.log").toString(),
-        "--audit-log-format", "json", "--audit-log-mode", "blocking",
         "--enable-priority-and-fairness=false",
         "--v", "0"));
+    command.addAll(auditFlags);
+    apiServer = launch("kube-apiserver", command);
     Probe.await("kube-apiserver", apiServer, dir.resolve("kube-apiserver.log"), START_TIMEOUT,
         () -> Files.exists(caFile()) && Probe.httpOk(url() + "/readyz", adminToken, caFile()));
   }
@@ -337,13 +352,17 @@ public final class RealApiServer implements AutoCloseable {
       clients.forEach(KubernetesClient::close);
       clients.clear();
     }
-    JarProcess.stop(apiServer);
-    JarProcess.stop(etcd);
+    stopProcesses();
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // a leftover temporary folder is harmless
     }
+  }
+
+  private void stopProcesses() {
+    JarProcess.stop(apiServer);
+    JarProcess.stop(etcd);
   }
 
   static int freePort() {

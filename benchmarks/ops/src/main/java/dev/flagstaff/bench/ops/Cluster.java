@@ -21,7 +21,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ExecutionException;
 
-/** The mock API server and how the two jars are pointed at it. */
+/**
+ * How the two jars are configured, the flags the drivers create, and the Fabric8 mock API server (still used by
+ * P5; P2 and P4 run on a real API server, see {@link RealCluster}).
+ */
 final class Cluster {
   static final String ENVIRONMENT = "production";
   /** Held so that the level sticks: the mock logs every request at INFO, which costs the driver at 10,000 flags. */
@@ -39,7 +42,7 @@ final class Cluster {
     Config config = new ConfigBuilder(Config.empty())
         .withMasterUrl(server.url())
         .withNamespace(namespace)
-        .withUserAgent(RequestTally.DRIVER_AGENT)
+        .withUserAgent("flagstaff-bench-driver")
         .withRequestTimeout(60_000)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
@@ -111,10 +114,16 @@ final class Cluster {
 
   /** Creates flags {@code 0..n-1} with {@code threads} parallel creates; returns once every create returned. */
   static void createFlags(KubernetesClient client, String namespace, int n, int threads) throws InterruptedException {
+    createFlags(client, namespace, 0, n, threads);
+  }
+
+  /** Creates flags {@code from..to-1} with {@code threads} parallel creates; returns once every create returned. */
+  static void createFlags(KubernetesClient client, String namespace, int from, int to, int threads)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<?>> done = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
+      List<Future<?>> done = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
         FeatureFlag flag = flag(flagName(i), true);
         done.add(pool.submit(() -> client.resources(FeatureFlag.class).inNamespace(namespace).resource(flag).create()));
       }

@@ -1,58 +1,52 @@
 package dev.flagstaff.bench.ops;
 
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import dev.flagstaff.testkit.kube.AuditLog;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * API requests the mock server received, by verb and resource, e.g. {@code PATCH featureflags/status},
- * {@code LIST configmaps}, {@code WATCH featureflags}. GET is split as Kubernetes audit logs do: GET (one object),
- * LIST (a collection), WATCH (a collection with watch=true; counted once, when opened). Requests sent with the
- * driver's own User-Agent are left out.
+ * One user's API requests, from the API server's audit log, by verb and resource, e.g. {@code UPDATE
+ * featureflags/status}, {@code LIST configmaps}, {@code WATCH featureflags} (the verbs of the audit log: GET is one
+ * object, LIST a collection, WATCH counted once, when opened).
  */
 final class RequestTally {
-  static final String DRIVER_AGENT = "flagstaff-bench-driver";
-
   private final Map<String, Integer> counts = new TreeMap<>();
+  private final Map<String, Integer> refused = new TreeMap<>();
   private int total;
 
-  static RequestTally of(List<RecordedRequest> requests) {
+  static RequestTally of(List<AuditLog.Entry> requests) {
     RequestTally tally = new RequestTally();
-    for (RecordedRequest request : requests) {
-      String agent = request.getHeader("User-Agent");
-      if (agent != null && agent.startsWith(DRIVER_AGENT)) {
-        continue;
-      }
-      tally.counts.merge(kind(request.getMethod(), request.getPath()), 1, Integer::sum);
+    for (AuditLog.Entry request : requests) {
+      tally.counts.merge(kind(request), 1, Integer::sum);
       tally.total++;
+      if (request.code() >= 300) {
+        tally.refused.merge(request.code() + " " + kind(request), 1, Integer::sum);
+      }
     }
     return tally;
   }
 
-  /** "VERB resource[/subresource]" for a request line's method and path. */
-  static String kind(String method, String pathAndQuery) {
-    int q = pathAndQuery.indexOf('?');
-    String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
-    String query = q < 0 ? "" : pathAndQuery.substring(q + 1);
-    String[] parts = path.replaceAll("^/+", "").split("/");
-    // api/v1/... or apis/group/version/...
-    int i = parts.length > 0 && parts[0].equals("api") ? 2 : 3;
-    if (i < parts.length && parts[i].equals("namespaces") && i + 2 < parts.length) {
-      i += 2; // namespaces/{ns}/resource...
-    }
-    String resource = i < parts.length ? parts[i] : path;
-    boolean named = i + 1 < parts.length;
-    String sub = i + 2 < parts.length ? "/" + parts[i + 2] : "";
-    String verb = method;
-    if (method.equals("GET")) {
-      verb = query.contains("watch=true") ? "WATCH" : named ? "GET" : "LIST";
-    }
-    return verb + " " + resource + sub;
+  /** "VERB resource[/subresource]", the API group left out; non-resource URLs by path. */
+  static String kind(AuditLog.Entry request) {
+    String resource = request.resource();
+    int slash = resource.indexOf('/');
+    String name = resource.isEmpty() ? request.uri().replaceAll("\\?.*", "") : resource.substring(slash + 1);
+    return request.verb().toUpperCase(java.util.Locale.ROOT) + " " + name;
+  }
+
+  /** How many of {@code kind} ("UPDATE featureflags/status"). */
+  int count(String kind) {
+    return counts.getOrDefault(kind, 0);
   }
 
   int total() {
     return total;
+  }
+
+  /** Requests answered with a code of 300 or more, by "code VERB resource" (409 = conflict or already exists). */
+  Map<String, Integer> refused() {
+    return refused;
   }
 
   Map<String, Integer> counts() {

@@ -1,9 +1,9 @@
-package dev.flagstaff.api.v1alpha1;
+package dev.flagstaff.api.admission;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.path.NodePath;
-import dev.flagstaff.api.v1alpha1.CrdAdmission.Kind;
-import dev.flagstaff.api.v1alpha1.CrdAdmission.Violation;
+import dev.flagstaff.api.admission.CrdAdmission.Kind;
+import dev.flagstaff.api.admission.CrdAdmission.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;

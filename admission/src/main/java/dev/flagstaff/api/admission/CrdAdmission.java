@@ -1,4 +1,4 @@
-package dev.flagstaff.api.v1alpha1;
+package dev.flagstaff.api.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,22 +10,20 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What the API server would say to {@code kubectl apply} of a FeatureFlag, offline: the generated CRD's
  * defaults are applied, then its OpenAPI schema (with strict field validation) and its CEL rules are checked.
- * The Fabric8 mock server enforces neither, so tests use this to check manifests.
+ * The Fabric8 mock server enforces neither, so tests use this to check manifests, and ChatOps checks a change
+ * with it before anything is written. It knows nothing of the FeatureFlag types: it reads the CRD document.
  */
 public final class CrdAdmission {
-  /** Where the build writes the CRD generated from the Java types. */
-  static final Path GENERATED = Path.of("target/classes/META-INF/fabric8/featureflags.flagstaff.dev-v1.yml");
-  /** The committed copy that {@code kubectl apply -f crds/} installs; the build keeps it equal to the generated one. */
-  static final Path COMMITTED = Path.of("featureflags.flagstaff.dev-v1.yml");
+  /** Where the crds module's jar (and its build output) carries the CRD generated from the Java types. */
+  public static final String FEATURE_FLAGS_CRD = "META-INF/fabric8/featureflags.flagstaff.dev-v1.yml";
 
   /** Why an object was refused. */
   public enum Kind {
@@ -64,13 +62,17 @@ public final class CrdAdmission {
     this.rules = CelValidations.compile(openApiV3Schema);
   }
 
-  /** The FeatureFlag CRD of this build (run from the crds module), or the committed copy. */
+  /** The FeatureFlag CRD on the class path: the one the crds module generated from its types. */
   public static CrdAdmission featureFlags() {
-    Path file = Files.exists(GENERATED) ? GENERATED : COMMITTED;
-    try {
-      return of(new YAMLMapper().readTree(file.toFile()));
+    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+        ? Thread.currentThread().getContextClassLoader() : CrdAdmission.class.getClassLoader();
+    try (InputStream in = loader.getResourceAsStream(FEATURE_FLAGS_CRD)) {
+      if (in == null) {
+        throw new IllegalStateException(FEATURE_FLAGS_CRD + " is not on the class path: add flagstaff-crds");
+      }
+      return of(new YAMLMapper().readTree(in));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the CRD at " + file.toAbsolutePath(), e);
+      throw new UncheckedIOException("cannot read the CRD " + FEATURE_FLAGS_CRD, e);
     }
   }
 
@@ -78,11 +80,13 @@ public final class CrdAdmission {
     return new CrdAdmission(crd);
   }
 
-  JsonNode openApiV3Schema() {
+  /** The CRD's {@code openAPIV3Schema}. */
+  public JsonNode openApiV3Schema() {
     return openApiV3Schema;
   }
 
-  List<CelValidations.RuleSite> rules() {
+  /** Every {@code x-kubernetes-validations} rule of the schema, where it is declared. */
+  public List<CelValidations.RuleSite> rules() {
     return rules.sites();
   }
 
@@ -147,7 +151,8 @@ public final class CrdAdmission {
     }
   }
 
-  static JsonNode readJson(String json) {
+  /** Parses JSON text (a convenience for callers building schemas or objects by hand). */
+  public static JsonNode readJson(String json) {
     try {
       return JSON.readTree(json);
     } catch (IOException e) {

@@ -1,4 +1,4 @@
-package dev.flagstaff.api.v1alpha1;
+package dev.flagstaff.api.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.CelAbstractSyntaxTree;
@@ -31,9 +31,9 @@ import java.util.Map;
  * as double, {@code integer} as int; standard macros and the strings extension) and evaluated at every node of
  * an object that carries rules, with {@code self} bound to that node (objects handed over as maps).
  */
-final class CelValidations {
+public final class CelValidations {
   /** One rule where the schema declares it. */
-  record RuleSite(String schemaPath, JsonNode schema, String rule, String message) {}
+  public record RuleSite(String schemaPath, JsonNode schema, String rule, String message) {}
 
   /** A rule that failed (or could not be evaluated) at one field of an object. */
   record Failure(String field, String message) {}

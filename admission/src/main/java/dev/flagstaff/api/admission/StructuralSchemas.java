@@ -1,4 +1,4 @@
-package dev.flagstaff.api.v1alpha1;
+package dev.flagstaff.api.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
