@@ -1,5 +1,6 @@
 package dev.flagstaff.helm;
 
+import dev.flagstaff.testkit.kube.RbacGrants;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,21 +18,7 @@ final class Rules {
   private Rules() {}
 
   static Set<String> grants(List<PolicyRule> rules) {
-    Set<String> grants = new TreeSet<>();
-    for (PolicyRule rule : rules) {
-      List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
-          ? List.of("") : rule.getResourceNames();
-      for (String group : rule.getApiGroups()) {
-        for (String resource : rule.getResources()) {
-          for (String name : names) {
-            for (String verb : rule.getVerbs()) {
-              grants.add(group + "/" + resource + (name.isEmpty() ? "" : "[" + name + "]") + ":" + verb);
-            }
-          }
-        }
-      }
-    }
-    return grants;
+    return RbacGrants.of(rules);
   }
 
   /**

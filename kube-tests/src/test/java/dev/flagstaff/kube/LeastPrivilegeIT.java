@@ -8,8 +8,8 @@ import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.kube.AuditLog;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
+import dev.flagstaff.testkit.kube.RbacGrants;
 import dev.flagstaff.testkit.kube.RealKubernetes;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,20 +46,13 @@ class LeastPrivilegeIT {
     ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "operator.replicas=2");
     Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
     for (String pod : List.of("flagstaff-operator-a", "flagstaff-operator-b")) {
-      int management = JarProcess.freePort();
-      processes.add(release.run("operator", Repository.operatorJar(), pod,
-          Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))));
-      await().atMost(Duration.ofSeconds(60)).until(() -> JarProcess.answers200(management, "/healthz"));
+      processes.add(release.startOperator(pod, JarProcess.freePort()));
     }
     List<JarProcess> endpoints = new ArrayList<>();
     for (String pod : List.of("flagstaff-slack-endpoint-0", "flagstaff-slack-endpoint-1")) {
-      int management = JarProcess.freePort();
-      JarProcess endpoint = release.run("slack-endpoint", Repository.endpointJar(), pod,
-          Map.of("FLAGSTAFF_PORT", String.valueOf(JarProcess.freePort()),
-              "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management)));
+      JarProcess endpoint = release.startEndpoint(pod, JarProcess.freePort(), JarProcess.freePort());
       processes.add(endpoint);
       endpoints.add(endpoint);
-      await().atMost(Duration.ofSeconds(60)).until(() -> JarProcess.answers200(management, "/readyz"));
     }
     for (String step : List.of("01-define.yaml", "02-enable-non-production.yaml", "03-production-10-percent.yaml",
         "04-production-50-percent.yaml", "05-enable-globally.yaml", "06-rollback.yaml")) {
@@ -71,11 +63,7 @@ class LeastPrivilegeIT {
     kubectl.run("delete", "-f", SEED.resolve("01-define.yaml").toString(), "--wait", "--timeout=60s").orThrow();
     endpoints.get(1).close(); // a clean stop deletes its consumer Lease
     endpoints.get(0).kill(); // a container restart: the pod keeps its name, and its Lease is left behind
-    int management = JarProcess.freePort();
-    processes.add(release.run("slack-endpoint", Repository.endpointJar(), "flagstaff-slack-endpoint-0",
-        Map.of("FLAGSTAFF_PORT", String.valueOf(JarProcess.freePort()),
-            "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))));
-    await().atMost(Duration.ofSeconds(60)).until(() -> JarProcess.answers200(management, "/readyz"));
+    processes.add(release.startEndpoint("flagstaff-slack-endpoint-0", JarProcess.freePort(), JarProcess.freePort()));
     await("the restarted pod to take over its Lease").atMost(Duration.ofSeconds(60)).until(() -> server.auditLog()
         .by(release.user("slack-endpoint")).entries().stream().anyMatch(e -> e.verb().equals("update")
             && e.name().equals("flagstaff-consumer-flagstaff-slack-endpoint-0")));
@@ -122,7 +110,7 @@ class LeastPrivilegeIT {
     boolean namedByChart = resource.equals("/configmaps") && call.name().equals("feature-flags")
         || resource.equals("coordination.k8s.io/leases") && call.name().startsWith("flagstaff-operator-");
     boolean keepName = namedByChart && !call.verb().equals("create");
-    return resource + (keepName ? "[" + call.name() + "]" : "") + ":" + call.verb();
+    return RbacGrants.grant(resource, keepName ? call.name() : "", call.verb());
   }
 
   /** Every grant of the Roles bound to {@code serviceAccount} in {@code namespace}. */
@@ -135,19 +123,7 @@ class LeastPrivilegeIT {
         continue;
       }
       Role role = server.client().rbac().roles().inNamespace(namespace).withName(binding.getRoleRef().getName()).get();
-      for (PolicyRule rule : role.getRules()) {
-        List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
-            ? List.of("") : rule.getResourceNames();
-        for (String group : rule.getApiGroups()) {
-          for (String resource : rule.getResources()) {
-            for (String name : names) {
-              for (String verb : rule.getVerbs()) {
-                grants.add(group + "/" + resource + (name.isEmpty() ? "" : "[" + name + "]") + ":" + verb);
-              }
-            }
-          }
-        }
-      }
+      grants.addAll(RbacGrants.of(role.getRules()));
     }
     return grants;
   }
