@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,14 +69,10 @@ class ChartOnRealServerIT {
     int operatorManagement = JarProcess.freePort();
     int endpointPort = JarProcess.freePort();
     int endpointManagement = JarProcess.freePort();
-    operator = release.run("operator", Repository.operatorJar(), "flagstaff-operator-7d9f-abcde",
-        Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(operatorManagement)));
-    endpoint = release.run("slack-endpoint", Repository.endpointJar(), "flagstaff-slack-endpoint-5c6b-fghij",
-        Map.of("FLAGSTAFF_PORT", String.valueOf(endpointPort),
-            "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(endpointManagement)));
-    await("the operator and the endpoint to be ready").atMost(Duration.ofSeconds(60))
-        .until(() -> JarProcess.answers200(operatorManagement, "/readyz")
-            && JarProcess.answers200(endpointManagement, "/readyz"));
+    operator = release.startOperator("flagstaff-operator-7d9f-abcde", operatorManagement);
+    endpoint = release.startEndpoint("flagstaff-slack-endpoint-5c6b-fghij", endpointPort, endpointManagement);
+    await("the operator to be ready").atMost(Duration.ofSeconds(60))
+        .until(() -> JarProcess.answers200(operatorManagement, "/readyz"));
 
     KubernetesClient client = server.client();
     Path seed = Repository.path("examples", "seed-rollout");

@@ -10,7 +10,6 @@ import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +38,7 @@ class ChartRbacIT {
     });
 
     int management = JarProcess.freePort();
-    operator = release.run("operator", Repository.operatorJar(), "flagstaff-operator-0",
-        Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management)));
+    operator = release.startOperator("flagstaff-operator-0", management);
     // The first flag creates the ConfigMap (create is granted); the change after it must patch it.
     kubectl.run("apply", "-f", Repository.path("examples", "seed-rollout", "01-define.yaml").toString()).orThrow();
     await("the ConfigMap to be created").atMost(Duration.ofSeconds(30))

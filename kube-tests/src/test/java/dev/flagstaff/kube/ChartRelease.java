@@ -1,5 +1,7 @@
 package dev.flagstaff.kube;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.flagstaff.testkit.JarProcess;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +92,31 @@ final class ChartRelease {
     env.put("HOSTNAME", pod); // as the kubelet sets it
     env.putAll(overrides);
     return JarProcess.start(pod, jar, env, logs);
+  }
+
+  /** The operator's jar as pod {@code pod}, once its {@code /healthz} answers (a standby is healthy, never ready). */
+  JarProcess startOperator(String pod, int management) {
+    return startAndAwait(run("operator", Repository.operatorJar(), pod,
+        Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))), management, "/healthz");
+  }
+
+  /** The endpoint's jar as pod {@code pod}, Slack's events on {@code eventsPort}, once its {@code /readyz} answers. */
+  JarProcess startEndpoint(String pod, int eventsPort, int management) {
+    return startAndAwait(run("slack-endpoint", Repository.endpointJar(), pod,
+        Map.of("FLAGSTAFF_PORT", String.valueOf(eventsPort), "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))),
+        management, "/readyz");
+  }
+
+  private static JarProcess startAndAwait(JarProcess process, int management, String probe) {
+    try {
+      await(process.name() + " to answer " + probe).atMost(Duration.ofSeconds(60))
+          .until(() -> JarProcess.answers200(management, probe));
+      return process;
+    } catch (RuntimeException e) {
+      process.close();
+      throw new IllegalStateException(process.name() + " did not answer " + probe + "; it printed:\n"
+          + process.output(), e);
+    }
   }
 
   Map<String, String> environment(String component, String pod) {

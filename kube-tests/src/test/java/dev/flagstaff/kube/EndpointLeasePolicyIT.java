@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -37,9 +36,7 @@ class EndpointLeasePolicyIT {
     ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "operator.replicas=2");
     int management = JarProcess.freePort();
     String pod = "flagstaff-slack-endpoint-7f9c-aaaaa";
-    endpoint = release.run("slack-endpoint", Repository.endpointJar(), pod,
-        Map.of("FLAGSTAFF_PORT", String.valueOf(JarProcess.freePort()),
-            "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management)));
+    endpoint = release.startEndpoint(pod, JarProcess.freePort(), management);
     await("the endpoint's own consumer Lease").atMost(Duration.ofSeconds(60)).until(() ->
         server.client().leases().inNamespace(namespace).withName("flagstaff-consumer-" + pod).get() != null);
 

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,11 +105,8 @@ class ProcessesOnRealServerIT {
   }
 
   private JarProcess operator(ChartRelease release, String pod, int management) {
-    JarProcess process = release.run("operator", Repository.operatorJar(), pod,
-        Map.of("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management)));
+    JarProcess process = release.startOperator(pod, management);
     processes.add(process);
-    await(pod + " to be healthy").atMost(Duration.ofSeconds(60))
-        .until(() -> JarProcess.answers200(management, "/healthz"));
     return process;
   }
 
@@ -119,12 +115,8 @@ class ProcessesOnRealServerIT {
   }
 
   private JarProcess endpoint(ChartRelease release, String pod, int management) {
-    JarProcess process = release.run("slack-endpoint", Repository.endpointJar(), pod,
-        Map.of("FLAGSTAFF_PORT", String.valueOf(JarProcess.freePort()),
-            "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management)));
+    JarProcess process = release.startEndpoint(pod, JarProcess.freePort(), management);
     processes.add(process);
-    await(pod + " to be ready").atMost(Duration.ofSeconds(60))
-        .until(() -> JarProcess.answers200(management, "/readyz"));
     return process;
   }
 
