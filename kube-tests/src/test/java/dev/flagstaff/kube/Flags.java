@@ -1,20 +1,15 @@
 package dev.flagstaff.kube;
 
-import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
-import dev.flagstaff.api.v1alpha1.FeatureFlagSpec;
-import dev.flagstaff.flags.Strategy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** FeatureFlags written the way a user writes them (server-side apply, as {@code kubectl apply --server-side}). */
+/** FeatureFlags written and read the way a user does (server-side apply, as {@code kubectl apply --server-side}). */
 final class Flags {
   static final String CONFIGMAP = "feature-flags";
 
@@ -24,36 +19,6 @@ final class Flags {
   Flags(KubernetesClient client, String namespace) {
     this.client = client;
     this.namespace = namespace;
-  }
-
-  static FeatureFlag flag(String name, String key, Map<String, EnvironmentState> environments) {
-    FeatureFlag flag = new FeatureFlag();
-    flag.setMetadata(new ObjectMetaBuilder().withName(name).build());
-    FeatureFlagSpec spec = new FeatureFlagSpec();
-    spec.setKey(key);
-    spec.setActorType("user");
-    spec.setEnvironments(new LinkedHashMap<>(environments));
-    flag.setSpec(spec);
-    return flag;
-  }
-
-  static EnvironmentState on() {
-    EnvironmentState state = new EnvironmentState();
-    state.setEnabled(true);
-    return state;
-  }
-
-  static EnvironmentState off() {
-    EnvironmentState state = new EnvironmentState();
-    state.setEnabled(false);
-    return state;
-  }
-
-  static EnvironmentState percent(double percentage, Strategy strategy) {
-    EnvironmentState state = on();
-    state.setPercentage(percentage);
-    state.setStrategy(strategy);
-    return state;
   }
 
   /** {@code kubectl apply --server-side}: the manifest's fields are ours, nothing else is touched. */

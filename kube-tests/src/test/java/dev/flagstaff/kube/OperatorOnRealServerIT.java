@@ -1,9 +1,9 @@
 package dev.flagstaff.kube;
 
-import static dev.flagstaff.kube.Flags.flag;
-import static dev.flagstaff.kube.Flags.off;
-import static dev.flagstaff.kube.Flags.on;
-import static dev.flagstaff.kube.Flags.percent;
+import static dev.flagstaff.testkit.FeatureFlags.flag;
+import static dev.flagstaff.testkit.FeatureFlags.off;
+import static dev.flagstaff.testkit.FeatureFlags.on;
+import static dev.flagstaff.testkit.FeatureFlags.percent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

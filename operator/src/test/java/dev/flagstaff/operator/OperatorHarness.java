@@ -2,15 +2,14 @@ package dev.flagstaff.operator;
 
 import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
-import dev.flagstaff.api.v1alpha1.FeatureFlagSpec;
 import dev.flagstaff.flags.Strategy;
 import dev.flagstaff.runtime.Config;
+import dev.flagstaff.testkit.FeatureFlags;
 import dev.flagstaff.testkit.Edits;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -23,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,34 +91,23 @@ final class OperatorHarness implements AutoCloseable {
 
   // --- FeatureFlags -------------------------------------------------------------------------------------------
 
+  /** {@link FeatureFlags#flag} in {@link #NAMESPACE}. */
   static FeatureFlag flag(String name, String key, Map<String, EnvironmentState> environments) {
-    FeatureFlag flag = new FeatureFlag();
-    flag.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NAMESPACE).build());
-    FeatureFlagSpec spec = new FeatureFlagSpec();
-    spec.setKey(key);
-    spec.setActorType("user");
-    spec.setEnvironments(environments == null ? null : new LinkedHashMap<>(environments));
-    flag.setSpec(spec);
+    FeatureFlag flag = FeatureFlags.flag(name, key, environments);
+    flag.getMetadata().setNamespace(NAMESPACE);
     return flag;
   }
 
   static EnvironmentState on() {
-    EnvironmentState state = new EnvironmentState();
-    state.setEnabled(true);
-    return state;
+    return FeatureFlags.on();
   }
 
   static EnvironmentState off() {
-    EnvironmentState state = new EnvironmentState();
-    state.setEnabled(false);
-    return state;
+    return FeatureFlags.off();
   }
 
   static EnvironmentState percent(double percentage, Strategy strategy) {
-    EnvironmentState state = on();
-    state.setPercentage(percentage);
-    state.setStrategy(strategy);
-    return state;
+    return FeatureFlags.percent(percentage, strategy);
   }
 
   FeatureFlag create(FeatureFlag flag) {
