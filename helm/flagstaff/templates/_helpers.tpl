@@ -217,3 +217,25 @@ template must be a JSON object with "type": "home"; a fallback template with hom
 {{- end -}}
 {{- if or $e.homeTemplate $e.homeFallbackTemplate -}}true{{- end -}}
 {{- end -}}
+
+{{/* The namespaces whose FeatureFlags the Slack command changes, comma-separated. */}}
+{{- define "flagstaff.chatops.namespaces" -}}
+{{- if .Values.chatops.namespaces }}
+{{- join "," (uniq .Values.chatops.namespaces) }}
+{{- else }}
+{{- .Release.Namespace }}
+{{- end }}
+{{- end }}
+
+{{/* The Slack command is on for this release: it needs the endpoint, and a policy naming who may use it. */}}
+{{- define "flagstaff.chatops.enabled" -}}
+{{- if and .Values.chatops.enabled .Values.endpoint.enabled }}
+{{- if not .Values.chatops.policy.environments }}
+{{- fail "chatops.enabled needs chatops.policy.environments: without it nobody may change any environment (see values.yaml)" }}
+{{- end }}
+{{- if and (eq .Values.chatops.target "git") (not .Values.chatops.git.existingSecret) }}
+{{- fail "chatops.target git needs chatops.git.existingSecret: the Secret with the repository's credentials" }}
+{{- end }}
+{{- true }}
+{{- end }}
+{{- end }}
