@@ -191,7 +191,7 @@ class SlashCommandOnRealServerIT {
     assertThat(cleanup.path("text").asText()).containsPattern("\n" + namespace + "\\s+-\\s+deleted");
     assertThat(flag()).isNull();
     await().atMost(WAIT).until(() -> production() == null);
-    assertThat(chatops("applied")).isEqualTo(6);
+    await().atMost(WAIT).until(() -> chatops("applied") == 6);
   }
 
   @Test
@@ -205,7 +205,7 @@ class SlashCommandOnRealServerIT {
             + "  /flagstaff set " + KEY + " true --production");
     assertThat(flag().path("metadata").path("generation").asLong()).isEqualTo(1);
     assertThat(flag().path("metadata").path("annotations").has(ChangeRecord.ANNOTATION)).isFalse();
-    assertThat(chatops("refused")).isEqualTo(1);
+    await().atMost(WAIT).until(() -> chatops("refused") == 1);
     assertThat(slack.calls("chat.postMessage")).isEmpty();
   }
 
@@ -223,7 +223,7 @@ class SlashCommandOnRealServerIT {
     assertThat(devElsewhere.path("response_type").asText()).as("dev has no channel rule").isEqualTo("in_channel");
     assertThat(flag().path("spec").path("environments").path("production"))
         .isEqualTo(seedSpec("02-enable-non-production.yaml").path("environments").path("production"));
-    assertThat(chatops("unauthorized")).isEqualTo(2);
+    await().atMost(WAIT).until(() -> chatops("unauthorized") == 2);
   }
 
   @Test
