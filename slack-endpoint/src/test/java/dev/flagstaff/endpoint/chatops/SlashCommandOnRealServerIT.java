@@ -69,6 +69,7 @@ class SlashCommandOnRealServerIT {
   private SlackRequests commands;
   /** Runs before the endpoint's next server-side apply of the flag: a test's place for a concurrent kubectl. */
   private volatile Runnable beforeApply;
+  private Path policy;
 
   @BeforeEach
   void start(RealApiServer server) throws IOException {
@@ -96,13 +97,20 @@ class SlashCommandOnRealServerIT {
             }
           }
         })).build();
-    endpoint = new SlackEndpoint(new Config(Map.ofEntries(
+    this.policy = policy;
+    startEndpoint(Map.of());
+  }
+
+  private void startEndpoint(Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(Map.ofEntries(
         Map.entry("SLACK_SIGNING_SECRET", SECRET), Map.entry("SLACK_BOT_TOKEN", "xoxb-1-2-test"),
         Map.entry("SLACK_API_URL", slack.baseUrl()), Map.entry("FLAGSTAFF_BIND_ADDRESS", "127.0.0.1"),
         Map.entry("FLAGSTAFF_PORT", "0"), Map.entry("FLAGSTAFF_MANAGEMENT_PORT", "0"),
         Map.entry("FLAGSTAFF_NAMESPACE", namespace), Map.entry("POD_NAME", "endpoint-0"),
         Map.entry("FLAGSTAFF_CHATOPS_ENABLED", "true"), Map.entry("FLAGSTAFF_CHATOPS_POLICY", policy.toString()),
-        Map.entry("FLAGSTAFF_CHATOPS_GIT_PATH", "flags"))), endpointClient).start();
+        Map.entry("FLAGSTAFF_CHATOPS_GIT_PATH", "flags")));
+    env.putAll(extra);
+    endpoint = new SlackEndpoint(new Config(env), endpointClient).start();
     commands = new SlackRequests(SECRET, URI.create("http://127.0.0.1:" + endpoint.port() + SlackRequests.COMMANDS_PATH));
   }
 
@@ -265,5 +273,31 @@ class SlashCommandOnRealServerIT {
     slash("U222", PRODUCTION, "set " + KEY + " 50 --random", 1);
     assertThat(flag().path("spec").path("environments").get("dev"))
         .as("a later command does not bring back what it never wrote").isEqualTo(CrdAdmission.readJson("{\"enabled\":false}"));
+  }
+
+  @Test
+  void everyCopyInTheConfiguredNamespacesIsChangedAndEachOperatorReportsIt() {
+    String staging = server.freshNamespace("slash-staging");
+    try (FlagstaffOperator stagingOperator = new FlagstaffOperator(new Config(Map.of("FLAGSTAFF_ENVIRONMENT", "staging",
+        "FLAGSTAFF_NAMESPACES", staging, "FLAGSTAFF_MANAGEMENT_PORT", "0")), server.newClient())) {
+      stagingOperator.start();
+      kubectlApply("01-define.yaml");
+      Cli.kubectl(server.binaries(), server.kubeconfig(staging)).run("apply", "-f",
+          SeedLines.SEED.resolve("01-define.yaml").toString()).orThrow();
+      endpoint.close();
+      startEndpoint(Map.of("FLAGSTAFF_CHATOPS_NAMESPACES", namespace + "," + staging,
+          "FLAGSTAFF_REPORT_PROPAGATION", "false"));
+
+      String text = slash("U222", PRODUCTION, SeedLines.STEPS.get(0).line(), 1).get(0).path("text").asText();
+
+      assertThat(text).containsPattern("\n" + namespace + "\\s+production\\s+Disabled\\s+True")
+          .containsPattern("\n" + staging + "\\s+staging\\s+Enabled\\s+True");
+      for (String ns : List.of(namespace, staging)) {
+        JsonNode copy = Serialization.jsonMapper().valueToTree(server.client().genericKubernetesResources(
+            FeatureFlag.GROUP + "/" + FeatureFlag.VERSION, "FeatureFlag").inNamespace(ns).withName(NAME).get());
+        assertThat(copy.get("spec")).as(ns).isEqualTo(seedSpec("02-enable-non-production.yaml"));
+      }
+      assertThat(slack.calls("chat.postMessage")).as("one announcement for the change, not one per copy").hasSize(1);
+    }
   }
 }
