@@ -19,15 +19,20 @@ public final class DemoMain {
     String environment = "production";
     boolean up = args.length > 0 && "up".equals(args[0]);
     boolean realApi = up;
+    boolean chatops = false;
+    String api = null;
     for (int i = up ? 1 : 0; i < args.length; i++) {
       switch (args[i]) {
         case "--api":
-          String api = value(args, ++i, "--api needs mock or real");
+          api = value(args, ++i, "--api needs mock or real");
           if (!api.equals("mock") && !api.equals("real")) {
             System.err.println("flagstaff demo: --api is mock (the embedded mock server) or real (kube-apiserver + etcd)");
             System.exit(2);
           }
           realApi = api.equals("real");
+          break;
+        case "--chatops":
+          chatops = true;
           break;
         case "--watch":
           watch = Path.of(value(args, ++i, "--watch needs a folder"));
@@ -48,6 +53,14 @@ public final class DemoMain {
           System.exit(2);
       }
     }
+    if (chatops) {
+      if ("mock".equals(api) || watch != null || up) {
+        System.err.println("flagstaff demo: --chatops runs on the real API server (the slash command writes with "
+            + "server-side apply, which the mock rejects), without --watch");
+        System.exit(2);
+      }
+      realApi = true;
+    }
     if (up) {
       quietLogs();
       Playground.run(environment, new PrintStream(System.out, true, StandardCharsets.UTF_8));
@@ -61,13 +74,15 @@ public final class DemoMain {
     quietLogs();
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     boolean passed;
-    try (EmbeddedFlagstaff flagstaff = EmbeddedFlagstaff.start(environment, realApi, out)) {
+    try (EmbeddedFlagstaff flagstaff = EmbeddedFlagstaff.start(environment, realApi,
+        chatops ? ChatOpsRollout.policyFile() : null, out)) {
       if (watch != null) {
         Runtime.getRuntime().addShutdownHook(new Thread(flagstaff::close));
         new WatchLoop(flagstaff, watch, out).run();
         return;
       }
-      passed = new SeedRollout(flagstaff, examples, out).run();
+      passed = chatops ? new ChatOpsRollout(flagstaff, examples, out).run()
+          : new SeedRollout(flagstaff, examples, out).run();
       out.flush();
     }
     // Only once everything is closed: on --api real, etcd and kube-apiserver are child processes to stop first.
@@ -100,6 +115,7 @@ public final class DemoMain {
 
   private static void usage(PrintStream out) {
     out.println("usage: ./flagstaff demo [--api mock|real] [--examples DIR] [--environment NAME]");
+    out.println("       ./flagstaff demo --chatops [--examples DIR]");
     out.println("       ./flagstaff demo [--api mock|real] --watch DIR");
     out.println("       ./flagstaff up [--environment NAME]");
     out.println("  Walks the seed rollout (default examples/seed-rollout) for the environment NAME (default");
@@ -107,6 +123,8 @@ public final class DemoMain {
     out.println("  --watch DIR keeps running and applies the FeatureFlag files in DIR as they change.");
     out.println("  --api real runs on a real kube-apiserver + etcd on loopback (testkit/kube/build.sh builds them);");
     out.println("  the default, mock, on Fabric8's embedded mock API server (Java only).");
+    out.println("  --chatops walks it with the seed's own ChatOps lines, sent as signed /flagstaff slash commands to");
+    out.println("  the endpoint (on the real API server): each reply, the ConfigMap entry and the Home tabs.");
     out.println("  up: the real API server, the operator, the endpoint and the Slack stub, for your own kubectl,");
     out.println("  until Ctrl-C.");
   }

@@ -42,15 +42,17 @@ final class EmbeddedFlagstaff implements AutoCloseable {
   private final FlagstaffOperator operator;
   private final SlackEndpoint endpoint;
   private final SlackRequests events;
+  private final String signingSecret;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private EmbeddedFlagstaff(DemoCluster kubernetes, SlackApiStub slack, FlagstaffOperator operator,
-      SlackEndpoint endpoint, SlackRequests events) {
+      SlackEndpoint endpoint, String signingSecret) {
     this.kubernetes = kubernetes;
+    this.signingSecret = signingSecret;
     this.slack = slack;
     this.operator = operator;
     this.endpoint = endpoint;
-    this.events = events;
+    this.events = SlackRequests.forPort(signingSecret, endpoint.port());
   }
 
   static EmbeddedFlagstaff start(String environment, PrintStream out) {
@@ -59,6 +61,12 @@ final class EmbeddedFlagstaff implements AutoCloseable {
 
   /** On a real API server on loopback when {@code realApi}, else on the embedded mock. */
   static EmbeddedFlagstaff start(String environment, boolean realApi, PrintStream out) {
+    return start(environment, realApi, null, out);
+  }
+
+  /** With the slash command on (FLAGSTAFF_CHATOPS_*) when {@code chatopsPolicy} is a policy file. */
+  static EmbeddedFlagstaff start(String environment, boolean realApi, java.nio.file.Path chatopsPolicy,
+      PrintStream out) {
     DemoCluster kubernetes = realApi ? DemoCluster.real(NAMESPACE) : DemoCluster.mock(NAMESPACE);
     SlackApiStub slack = SlackApiStub.start();
     String signingSecret = UUID.randomUUID().toString();
@@ -71,7 +79,7 @@ final class EmbeddedFlagstaff implements AutoCloseable {
           "FLAGSTAFF_CONFIGMAP", CONFIGMAP,
           "FLAGSTAFF_MANAGEMENT_PORT", "0")), kubernetes.newClient());
       operator.start();
-      endpoint = new SlackEndpoint(new Config(Map.of(
+      Map<String, String> endpointEnv = new java.util.HashMap<>(Map.of(
           "SLACK_SIGNING_SECRET", signingSecret,
           "SLACK_BOT_TOKEN", "xoxb-demo-token",
           "SLACK_API_URL", slack.baseUrl(),
@@ -80,10 +88,13 @@ final class EmbeddedFlagstaff implements AutoCloseable {
           "FLAGSTAFF_ENVIRONMENT", environment,
           "FLAGSTAFF_PORT", "0",
           "FLAGSTAFF_MANAGEMENT_PORT", "0",
-          "FLAGSTAFF_QUEUE_CAPACITY", "10000")), kubernetes.newClient());
+          "FLAGSTAFF_QUEUE_CAPACITY", "10000"));
+      if (chatopsPolicy != null) {
+        endpointEnv.putAll(Map.of("FLAGSTAFF_CHATOPS_ENABLED", "true", "FLAGSTAFF_CHATOPS_POLICY", chatopsPolicy.toString()));
+      }
+      endpoint = new SlackEndpoint(new Config(endpointEnv), kubernetes.newClient());
       endpoint.start();
-      EmbeddedFlagstaff flagstaff = new EmbeddedFlagstaff(kubernetes, slack, operator, endpoint,
-          SlackRequests.forPort(signingSecret, endpoint.port()));
+      EmbeddedFlagstaff flagstaff = new EmbeddedFlagstaff(kubernetes, slack, operator, endpoint, signingSecret);
       int operatorManagement = operator.managementPort();
       int endpointManagement = endpoint.managementPort();
       flagstaff.await("the operator and the endpoint to be ready", Duration.ofSeconds(30),
@@ -117,6 +128,15 @@ final class EmbeddedFlagstaff implements AutoCloseable {
   /** Where the kubectl built beside the API server is, for a user who has none on the PATH. */
   String kubectlHint() {
     return kubernetes.kubectl().map(k -> k + " (or any kubectl on your PATH)").orElse("any kubectl on your PATH");
+  }
+
+  /** The slash command's Slack, for signing: the secret and the stub that records response_url posts. */
+  String signingSecret() {
+    return signingSecret;
+  }
+
+  SlackApiStub slack() {
+    return slack;
   }
 
   int endpointPort() {

@@ -31,6 +31,8 @@ public final class EndpointMetrics {
       "duplicate_external_id", "internal_error", "fatal_error", "service_unavailable", "request_timeout",
       "team_added_to_org");
   private static final String OTHER = "other";
+  /** Results of slash commands: a change written, an answer to get/list, or why not. */
+  public static final Set<String> CHATOPS_RESULTS = Set.of("applied", "answered", "refused", "unauthorized", "failed");
 
   private final MeterRegistry registry;
   private final Counter duplicates;
@@ -39,6 +41,7 @@ public final class EndpointMetrics {
   private final Map<Decision, Counter> appHomeDecisions = new EnumMap<>(Decision.class);
   private final Map<String, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Counter>> events = new ConcurrentHashMap<>();
+  private final Map<String, Counter> chatops = new ConcurrentHashMap<>();
 
   public EndpointMetrics(MeterRegistry registry, String appHomeFlag) {
     this.registry = registry;
@@ -62,6 +65,19 @@ public final class EndpointMetrics {
         "unreadable_body", "method_not_allowed", "not_found"}) {
       request(outcome, 0);
     }
+    for (String result : CHATOPS_RESULTS) {
+      chatops.put(result, Counter.builder("flagstaff.chatops.commands")
+          .description("Slash commands by result").tag("result", result).register(registry));
+    }
+  }
+
+  /** {@code result} is one of {@link #CHATOPS_RESULTS}. */
+  public void chatops(String result) {
+    Counter counter = chatops.get(result);
+    if (counter == null) {
+      throw new IllegalArgumentException("not a chatops result: " + result);
+    }
+    counter.increment();
   }
 
   public MeterRegistry registry() {

@@ -1,5 +1,6 @@
 package dev.flagstaff.endpoint;
 
+import dev.flagstaff.endpoint.chatops.ChatOpsSettings;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.Secret;
@@ -56,6 +57,8 @@ public final class EndpointSettings {
   /** This pod's name: POD_NAME, else the host name. */
   public final String podName;
   public final Duration consumerLeaseDuration;
+  /** The slash command (FLAGSTAFF_CHATOPS_*); {@code chatops.enabled} is false by default. */
+  public final ChatOpsSettings chatops;
 
   public EndpointSettings(Config config) {
     signingSecret = config.secret("SLACK_SIGNING_SECRET");
@@ -103,6 +106,7 @@ public final class EndpointSettings {
     if (consumerLeaseDuration.compareTo(Duration.ofSeconds(3)) < 0) {
       throw new ConfigException("FLAGSTAFF_CONSUMER_LEASE_DURATION must be at least 3s (it is renewed every third)");
     }
+    chatops = new ChatOpsSettings(config, namespace);
   }
 
   private static String podName(Config config) {

@@ -3,6 +3,8 @@ package dev.flagstaff.endpoint;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.model.view.View;
+import dev.flagstaff.endpoint.chatops.ChatOps;
+import dev.flagstaff.endpoint.chatops.ChatOpsSettings;
 import dev.flagstaff.endpoint.events.EventDeduplicator;
 import dev.flagstaff.endpoint.events.Worker;
 import dev.flagstaff.endpoint.flags.ConfigMapFlagsSource;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import org.eclipse.jetty.server.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,8 @@ public final class SlackEndpoint implements AutoCloseable {
   private final FlagsEndpoints flagsEndpoints;
   /** {@code null} when propagation is not reported (flags file, or FLAGSTAFF_REPORT_PROPAGATION=false). */
   private final ConsumerLease consumerLease;
+  /** {@code null} unless FLAGSTAFF_CHATOPS_ENABLED: the slash command. */
+  private final ChatOps chatOps;
   private ManagementServer management;
 
   /**
@@ -107,8 +112,11 @@ public final class SlackEndpoint implements AutoCloseable {
     worker = new Worker(settings.workerThreads, settings.queueCapacity, registry);
     EventDeduplicator deduplicator = new EventDeduplicator(settings.dedupeCapacity, settings.dedupeWindow, clock);
     SignatureCheck signatures = new SignatureCheck(settings.signingSecret, settings.signatureMaxAge, clock);
-    events = new EventsServer(settings.bindAddress, settings.port, new EventsHandler(EndpointSettings.EVENTS_PATH,
-        EndpointSettings.MAX_BODY_BYTES, settings.requestDeadline, signatures, deduplicator, worker, appHome::handle, metrics));
+    EventsHandler eventsHandler = new EventsHandler(EndpointSettings.EVENTS_PATH,
+        EndpointSettings.MAX_BODY_BYTES, settings.requestDeadline, signatures, deduplicator, worker, appHome::handle, metrics);
+    chatOps = settings.chatops.enabled ? new ChatOps(settings, client, slack, signatures, metrics, clock) : null;
+    events = new EventsServer(settings.bindAddress, settings.port,
+        chatOps == null ? eventsHandler : new Handler.Sequence(chatOps.handler(), eventsHandler));
   }
 
   private String namespace(KubernetesClient client) {
@@ -138,6 +146,12 @@ public final class SlackEndpoint implements AutoCloseable {
     LOG.info("Slack events endpoint listening on {}{}, flags from {}, App Home flag {}, {} while it is off",
         events.port(), EndpointSettings.EVENTS_PATH, source.describe(), settings.appHomeFlag,
         settings.homeFallback ? "the fallback view" : "nothing published (FLAGSTAFF_HOME_FALLBACK=false)");
+    if (chatOps != null) {
+      LOG.info("slash command {} on {}{}, writing to {} ({})", settings.chatops.command, events.port(),
+          ChatOpsSettings.COMMANDS_PATH, settings.chatops.target.name().toLowerCase(java.util.Locale.ROOT),
+          settings.chatops.target == ChatOpsSettings.Target.GIT ? "branch " + settings.chatops.gitBranch
+              : "namespaces " + String.join(", ", settings.chatops.namespaces));
+    }
     if (settings.botToken == null) {
       LOG.warn("SLACK_BOT_TOKEN is not set: events are acknowledged but the App Home cannot be published");
     }
@@ -166,6 +180,9 @@ public final class SlackEndpoint implements AutoCloseable {
   /** Stops taking requests, lets the worker finish for up to {@code drain}, then stops everything. */
   public void close(Duration drain) {
     events.close();
+    if (chatOps != null) {
+      chatOps.close(drain.toMillis());
+    }
     worker.drain(drain.toMillis());
     retries.shutdownNow();
     source.close();

@@ -105,6 +105,8 @@ public final class SlackApiStub implements AutoCloseable {
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, Deque<Reply>> scripts = new HashMap<>();
   private final Map<String, HomeTab> homeTabs = new HashMap<>();
+  private final Map<String, List<String>> userGroups = new HashMap<>();
+  private final List<Call> hookPosts = Collections.synchronizedList(new ArrayList<>());
   private static final ObjectMapper JSON = new ObjectMapper();
   private volatile CountDownLatch held;
 
@@ -125,6 +127,7 @@ public final class SlackApiStub implements AutoCloseable {
       server.setExecutor(executor);
       SlackApiStub stub = new SlackApiStub(server, executor);
       server.createContext("/api/", stub::handle);
+      server.createContext(HOOKS, stub::hook);
       server.start();
       return stub;
     } catch (IOException e) {
@@ -139,6 +142,31 @@ public final class SlackApiStub implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Where {@link #responseUrl} points: a stand-in for Slack's {@code https://hooks.slack.com/commands/...}. */
+  public static final String HOOKS = "/hooks/";
+
+  /**
+   * A slash command's {@code response_url} on this stub ({@code http://127.0.0.1:PORT/hooks/commands/<id>}); what
+   * is posted to it is recorded ({@link #hookPosts(String)}) and answered {@code ok}, as Slack does.
+   */
+  public String responseUrl(String id) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + HOOKS + "commands/" + id;
+  }
+
+  /** The posts to one response_url, in arrival order; each {@link Call#body()} is the JSON message. */
+  public List<Call> hookPosts(String responseUrl) {
+    String path = java.net.URI.create(responseUrl).getPath();
+    synchronized (hookPosts) {
+      return hookPosts.stream().filter(c -> c.method().equals(path)).toList();
+    }
+  }
+
+  /** {@code usergroups.users.list} answers these members for {@code groupId} (unknown groups: no_such_subteam). */
+  public synchronized SlackApiStub userGroup(String groupId, String... users) {
+    userGroups.put(groupId, List.of(users));
+    return this;
   }
 
   /** Every call so far, in arrival order. */
@@ -193,6 +221,7 @@ public final class SlackApiStub implements AutoCloseable {
     calls.clear();
     scripts.clear();
     homeTabs.clear();
+    hookPosts.clear();
   }
 
   /** {@code 200 {"ok":true}} (with a view for views.publish). */
@@ -250,7 +279,8 @@ public final class SlackApiStub implements AutoCloseable {
           return;
         }
       }
-      String answer = reply.body() != null ? reply.body() : defaultBody(method, form);
+      String answer = reply.body() != null ? reply.body()
+          : "usergroups.users.list".equals(method) ? userGroupMembers(form.get("usergroup")) : defaultBody(method, form);
       if (reply.body() == null && reply.status() == 200 && "views.publish".equals(method)) {
         showOnHomeTab(form.get("user_id"), form.get("view"));
       }
@@ -258,6 +288,30 @@ public final class SlackApiStub implements AutoCloseable {
       byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
       exchange.sendResponseHeaders(reply.status(), bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private synchronized String userGroupMembers(String group) {
+    List<String> users = userGroups.get(group);
+    if (users == null) {
+      return "{\"ok\":false,\"error\":\"no_such_subteam\"}";
+    }
+    return JSON.createObjectNode().put("ok", true).set("users", JSON.valueToTree(users)).toString();
+  }
+
+  private void hook(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      Map<String, String> headers = new LinkedHashMap<>();
+      exchange.getRequestHeaders().forEach((name, values) ->
+          headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+      hookPosts.add(new Call(exchange.getRequestURI().getPath(), Map.copyOf(headers), Map.of(), body, Instant.now()));
+      byte[] bytes = "ok".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain");
+      exchange.sendResponseHeaders(200, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);
       }

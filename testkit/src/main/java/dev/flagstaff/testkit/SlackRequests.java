@@ -63,6 +63,42 @@ public final class SlackRequests {
         + "\"type\":\"event_callback\",\"event_id\":\"" + eventId + "\",\"event_time\":1700000000}";
   }
 
+  /** Where Slack sends slash commands (the Request URL of the command in the app's settings). */
+  public static final String COMMANDS_PATH = "/api/v4/integrations/slack/commands";
+
+  /**
+   * A slash command's form body as Slack sends it ({@code application/x-www-form-urlencoded}), e.g.
+   * {@code slashCommand("/flagstaff", "set flag true --dev", "T1", "U1", "alice", "C1", "dev", url)}.
+   */
+  public static String slashCommand(String command, String text, String teamId, String userId, String userName,
+      String channelId, String channelName, String responseUrl) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("token", "legacy-verification-token");
+    form.put("team_id", teamId);
+    form.put("team_domain", "flagstaff");
+    form.put("channel_id", channelId);
+    form.put("channel_name", channelName);
+    form.put("user_id", userId);
+    form.put("user_name", userName);
+    form.put("command", command);
+    form.put("text", text);
+    form.put("api_app_id", "A0FLAGSTAFF");
+    form.put("is_enterprise_install", "false");
+    form.put("response_url", responseUrl);
+    form.put("trigger_id", "1700000000.1.abc");
+    StringBuilder body = new StringBuilder();
+    form.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(name).append('=')
+        .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    return body.toString();
+  }
+
+  /** POSTs a form body (a slash command) signed now, as {@code application/x-www-form-urlencoded}. */
+  public HttpResponse<String> sendForm(String body) {
+    Map<String, String> headers = new LinkedHashMap<>(signedHeaders(body));
+    headers.put("Content-Type", "application/x-www-form-urlencoded");
+    return sendRaw("POST", body, headers);
+  }
+
   /** Slack's headers on a redelivery: {@code X-Slack-Retry-Num} and {@code X-Slack-Retry-Reason}. */
   public static Map<String, String> retryHeaders(int retryNum, String reason) {
     return Map.of("X-Slack-Retry-Num", Integer.toString(retryNum), "X-Slack-Retry-Reason", reason);

@@ -27,9 +27,11 @@ import java.util.Optional;
 
 /**
  * The FeatureFlags of one namespace, as the plugin reads and writes them: found by key or name, changed with
- * server-side apply under field manager {@value #FIELD_MANAGER}, touching only the named environments' entries.
+ * server-side apply under a field manager ({@value #FIELD_MANAGER} for the plugin, {@code flagstaff-chatops} for the
+ * Slack endpoint), touching only the named environments' entries (and, when given, the annotations the front end
+ * records the change with).
  */
-final class ClusterFlags {
+public final class ClusterFlags {
   static final String FIELD_MANAGER = "kubectl-flagstaff";
   private static final int MAX_ATTEMPTS = 5;
 
@@ -37,13 +39,19 @@ final class ClusterFlags {
 
   private final KubernetesClient client;
   private final String namespace;
+  private final String fieldManager;
 
   ClusterFlags(KubernetesClient client, String namespace) {
-    this.client = client;
-    this.namespace = namespace;
+    this(client, namespace, FIELD_MANAGER);
   }
 
-  String namespace() {
+  public ClusterFlags(KubernetesClient client, String namespace, String fieldManager) {
+    this.client = client;
+    this.namespace = namespace;
+    this.fieldManager = fieldManager;
+  }
+
+  public String namespace() {
     return namespace;
   }
 
@@ -52,7 +60,7 @@ final class ClusterFlags {
   }
 
   /** Every FeatureFlag of the namespace, by name. */
-  List<ObjectNode> list() {
+  public List<ObjectNode> list() {
     return flags().inNamespace(namespace).list().getItems().stream()
         .map(r -> (ObjectNode) JSON.valueToTree(r))
         .sorted(Comparator.comparing(r -> r.path("metadata").path("name").asText()))
@@ -60,19 +68,19 @@ final class ClusterFlags {
   }
 
   /** The FeatureFlag whose key (spec.key, else its name) or name is {@code flag}: ChatOps names flags by key. */
-  Optional<ObjectNode> find(String flag) {
+  public Optional<ObjectNode> find(String flag) {
     return list().stream()
         .filter(r -> flag.equals(r.path("metadata").path("name").asText()) || flag.equals(keyOf(r)))
         .findFirst();
   }
 
-  static String keyOf(JsonNode resource) {
+  public static String keyOf(JsonNode resource) {
     String key = resource.path("spec").path("key").asText("");
     return key.isEmpty() ? resource.path("metadata").path("name").asText() : key;
   }
 
   /** The resource as a manifest: what the offline admission check and the command model see. */
-  static ObjectNode manifest(ObjectNode resource) {
+  public static ObjectNode manifest(ObjectNode resource) {
     ObjectNode manifest = JSON.createObjectNode();
     manifest.set("apiVersion", resource.get("apiVersion"));
     manifest.set("kind", resource.get("kind"));
@@ -82,7 +90,7 @@ final class ClusterFlags {
   }
 
   /** What carrying out a command came to: the plan made against the resource as written, and the result. */
-  record Outcome(Plan plan, ObjectNode written) {}
+  public record Outcome(Plan plan, ObjectNode written) {}
 
   /**
    * Plans against the live resource and carries the change out. The named entries are applied server-side,
@@ -93,7 +101,16 @@ final class ClusterFlags {
    * conflict, so no value is written from a stale read. A field another manager still owns that a named entry no
    * longer has, and an entry the command removes, go with a JSON patch that tests their value first.
    */
-  Outcome carryOut(String name, Function<ObjectNode, Plan> planner, Runnable beforeWrite) {
+  public Outcome carryOut(String name, Function<ObjectNode, Plan> planner, Runnable beforeWrite) {
+    return carryOut(name, planner, beforeWrite, Map.of());
+  }
+
+  /**
+   * As {@link #carryOut(String, Function, Runnable)}, with {@code annotations} set in the same apply (who made the
+   * change, for a front end that records it); a change that only removes entries is then an apply too.
+   */
+  public Outcome carryOut(String name, Function<ObjectNode, Plan> planner, Runnable beforeWrite,
+      Map<String, String> annotations) {
     for (int attempt = 1; ; attempt++) {
       ObjectNode live = JSON.valueToTree(flags().inNamespace(namespace).withName(name).get());
       Plan plan = planner.apply(manifest(live));
@@ -102,7 +119,7 @@ final class ClusterFlags {
       }
       beforeWrite.run();
       try {
-        return new Outcome(plan, write(change, live));
+        return new Outcome(plan, write(change, live, annotations));
       } catch (KubernetesClientException e) {
         if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == MAX_ATTEMPTS) {
           throw e;
@@ -111,7 +128,7 @@ final class ClusterFlags {
     }
   }
 
-  private ObjectNode write(Plan.Change change, ObjectNode live) {
+  private ObjectNode write(Plan.Change change, ObjectNode live, Map<String, String> annotations) {
     Resource<GenericKubernetesResource> resource = flags().inNamespace(namespace).withName(change.name());
     if (change.deleteResource()) {
       resource.delete();
@@ -119,7 +136,7 @@ final class ClusterFlags {
     }
     JsonNode liveEnvironments = live.path("spec").path("environments");
     String resourceVersion = live.path("metadata").path("resourceVersion").asText();
-    if (!change.entries().isEmpty()) {
+    if (!change.entries().isEmpty() || !annotations.isEmpty()) {
       ObjectNode environments = JSON.createObjectNode();
       for (String owned : appliedEntries(live)) {
         if (liveEnvironments.has(owned) && !change.removed().contains(owned)) {
@@ -131,11 +148,13 @@ final class ClusterFlags {
       apply.setApiVersion(FeatureFlag.GROUP + "/" + FeatureFlag.VERSION);
       apply.setKind("FeatureFlag");
       apply.setMetadata(new ObjectMetaBuilder().withName(change.name()).withNamespace(namespace)
-          .withResourceVersion(resourceVersion).build());
-      ObjectNode spec = JSON.createObjectNode();
-      spec.set("environments", environments);
-      apply.setAdditionalProperty("spec", JSON.convertValue(spec, Map.class));
-      live = JSON.valueToTree(flags().inNamespace(namespace).resource(apply).fieldManager(FIELD_MANAGER)
+          .withResourceVersion(resourceVersion).withAnnotations(annotations.isEmpty() ? null : annotations).build());
+      if (!environments.isEmpty()) {
+        ObjectNode spec = JSON.createObjectNode();
+        spec.set("environments", environments);
+        apply.setAdditionalProperty("spec", JSON.convertValue(spec, Map.class));
+      }
+      live = JSON.valueToTree(flags().inNamespace(namespace).resource(apply).fieldManager(fieldManager)
           .forceConflicts().serverSideApply());
       liveEnvironments = live.path("spec").path("environments");
     }
@@ -154,7 +173,7 @@ final class ClusterFlags {
     if (patch.isEmpty()) {
       return live;
     }
-    PatchContext context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
+    PatchContext context = new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(fieldManager).build();
     return JSON.valueToTree(resource.patch(context, patch.toString()));
   }
 
@@ -164,10 +183,10 @@ final class ClusterFlags {
   }
 
   /** The environments whose entries this field manager has applied (its managedFields of operation Apply). */
-  static Set<String> appliedEntries(JsonNode live) {
+  Set<String> appliedEntries(JsonNode live) {
     Set<String> entries = new LinkedHashSet<>();
     for (JsonNode managed : live.path("metadata").path("managedFields")) {
-      if (FIELD_MANAGER.equals(managed.path("manager").asText()) && "Apply".equals(managed.path("operation").asText())) {
+      if (fieldManager.equals(managed.path("manager").asText()) && "Apply".equals(managed.path("operation").asText())) {
         managed.path("fieldsV1").path("f:spec").path("f:environments").fieldNames().forEachRemaining(f -> {
           if (f.startsWith("f:")) {
             entries.add(f.substring(2));

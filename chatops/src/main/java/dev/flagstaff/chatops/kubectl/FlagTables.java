@@ -11,12 +11,12 @@ import java.util.Set;
  * What {@code get} and {@code list} print: every environment's state as the resource says it, then this cluster's
  * status as its operator wrote it (Ready, Phase, Effective, Propagated), in kubectl's column style.
  */
-final class FlagTables {
+public final class FlagTables {
   private static final String NONE = "-";
 
   private FlagTables() {}
 
-  static String get(JsonNode flag) {
+  public static String get(JsonNode flag) {
     List<List<String>> rows = new ArrayList<>();
     rows.add(List.of("ENVIRONMENT", "STATE", "REQUIRES"));
     boolean defaultEnabled = flag.path("spec").path("defaultEnabled").asBoolean(false);
@@ -37,7 +37,7 @@ final class FlagTables {
     return out.toString();
   }
 
-  static String list(List<? extends JsonNode> flags) {
+  public static String list(List<? extends JsonNode> flags) {
     Set<String> environments = new LinkedHashSet<>();
     flags.forEach(f -> f.path("spec").path("environments").fieldNames().forEachRemaining(environments::add));
     List<List<String>> rows = new ArrayList<>();
@@ -73,7 +73,7 @@ final class FlagTables {
   }
 
   /** Columns padded to their widest cell, three spaces apart, as kubectl prints them. */
-  static String table(List<List<String>> rows) {
+  public static String table(List<List<String>> rows) {
     int columns = rows.get(0).size();
     int[] width = new int[columns];
     rows.forEach(r -> {

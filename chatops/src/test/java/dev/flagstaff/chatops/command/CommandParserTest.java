@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.flagstaff.flags.Strategy;
+import dev.flagstaff.testkit.SeedLines;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

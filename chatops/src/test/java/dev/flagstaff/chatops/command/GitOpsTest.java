@@ -3,6 +3,7 @@ package dev.flagstaff.chatops.command;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstaff.testkit.SeedLines;
 import org.junit.jupiter.api.Test;
 
 class GitOpsTest {

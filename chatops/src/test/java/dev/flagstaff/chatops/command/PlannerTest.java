@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstaff.api.admission.CrdAdmission;
+import dev.flagstaff.testkit.SeedLines;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {

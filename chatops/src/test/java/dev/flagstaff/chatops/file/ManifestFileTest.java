@@ -2,7 +2,7 @@ package dev.flagstaff.chatops.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstaff.chatops.command.SeedLines;
+import dev.flagstaff.testkit.SeedLines;
 import dev.flagstaff.chatops.kubectl.KubectlFlagstaff;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -7,7 +7,7 @@ import dev.flagstaff.api.admission.CrdAdmission;
 import dev.flagstaff.chatops.command.Command;
 import dev.flagstaff.chatops.command.CommandParser;
 import dev.flagstaff.chatops.command.Planner;
-import dev.flagstaff.chatops.command.SeedLines;
+import dev.flagstaff.testkit.SeedLines;
 import dev.flagstaff.chatops.kubectl.KubectlFlagstaff;
 import java.io.IOException;
 import java.io.PrintWriter;

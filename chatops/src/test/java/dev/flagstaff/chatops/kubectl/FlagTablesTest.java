@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flagstaff.api.admission.CrdAdmission;
-import dev.flagstaff.chatops.command.SeedLines;
+import dev.flagstaff.testkit.SeedLines;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flagstaff.api.admission.CrdAdmission;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
-import dev.flagstaff.chatops.command.SeedLines;
+import dev.flagstaff.testkit.SeedLines;
 import dev.flagstaff.operator.FlagstaffOperator;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.testkit.kube.Cli;

@@ -2,7 +2,7 @@ package dev.flagstaff.chatops.kubectl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.flagstaff.chatops.command.SeedLines;
+import dev.flagstaff.testkit.SeedLines;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;

@@ -1,15 +1,21 @@
-package dev.flagstaff.chatops.command;
+package dev.flagstaff.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The seed rollout's ChatOps lines, verbatim from examples/seed-rollout/README.md, with the file each leads to. */
+/**
+ * The seed rollout's ChatOps lines, verbatim from examples/seed-rollout/README.md, with the file each leads to: what
+ * the ChatOps tests (plugin, slash command) and {@code ./flagstaff demo --chatops} send.
+ */
 public final class SeedLines {
-  public static final Path SEED = Path.of("..", "examples", "seed-rollout");
+  /** examples/seed-rollout, from a module's folder (the tests) or the repository's (the demo). */
+  public static final Path SEED = Files.isDirectory(Path.of("examples", "seed-rollout"))
+      ? Path.of("examples", "seed-rollout") : Path.of("..", "examples", "seed-rollout");
 
   /** A line and the step file whose spec it produces from the previous step's (null: the resource is deleted). */
   public record Step(String line, String file) {}
