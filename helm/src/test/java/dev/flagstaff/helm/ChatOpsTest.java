@@ -62,7 +62,7 @@ class ChatOpsTest {
   }
 
   @Test
-  void writingToTheClusterItMayReadAndApplyFlagsAndRecordEventsInEachNamespaceItChanges() {
+  void writingToTheClusterItMayReadApplyAndDeleteFlagsAndRecordEventsInEachNamespaceItChanges() {
     Manifests manifests = Chart.render(ON);
 
     List<Role> roles = manifests.ofType(Role.class).stream().filter(r -> r.getMetadata().getName().equals(CHATOPS))
@@ -70,7 +70,7 @@ class ChatOpsTest {
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
     assertThat(roles).allSatisfy(role -> assertThat(Rules.grants(role.getRules())).isEqualTo(Set.of(
         "flagstaff.dev/featureflags:get", "flagstaff.dev/featureflags:list", "flagstaff.dev/featureflags:watch",
-        "flagstaff.dev/featureflags:patch", "/events:create")));
+        "flagstaff.dev/featureflags:patch", "flagstaff.dev/featureflags:delete", "/events:create")));
     assertThat(manifests.ofType(RoleBinding.class)).filteredOn(b -> b.getMetadata().getName().equals(CHATOPS))
         .hasSize(2).allSatisfy(binding -> {
           assertThat(binding.getRoleRef().getName()).isEqualTo(CHATOPS);
