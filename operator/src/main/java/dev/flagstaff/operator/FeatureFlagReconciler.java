@@ -1,5 +1,9 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.ApiRefusal;
+import dev.flagstaff.operator.status.StatusAggregator;
+import dev.flagstaff.operator.status.StatusWrite;
+import dev.flagstaff.operator.status.Verdict;
 import dev.flagstaff.api.v1alpha1.Analysis;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;

@@ -1,5 +1,7 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.Verdict;
+import dev.flagstaff.operator.status.VerificationTerm;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.operator.announce.Announcement;
 import dev.flagstaff.operator.rollout.RolloutEngine;
@@ -17,10 +19,10 @@ import java.util.List;
  * @param announcements the announcements to post once the status is saved
  * @param wake when to reconcile again although nothing changes, or null
  */
-record FlagPlan(Verdict verdict, String value, RolloutEngine.Decision rollout, RolloutStatus rolloutStatus,
+public record FlagPlan(Verdict verdict, String value, RolloutEngine.Decision rollout, RolloutStatus rolloutStatus,
     VerificationTerm verification, List<Notices.Event> events, List<Announcement> announcements, Duration wake) {
 
-  FlagPlan {
+  public FlagPlan {
     events = List.copyOf(events);
     announcements = List.copyOf(announcements);
   }

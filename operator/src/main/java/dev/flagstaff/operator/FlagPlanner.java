@@ -1,5 +1,8 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.Conditions;
+import dev.flagstaff.operator.status.Verdict;
+import dev.flagstaff.operator.status.VerificationTerm;
 import dev.flagstaff.api.v1alpha1.Analysis;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;

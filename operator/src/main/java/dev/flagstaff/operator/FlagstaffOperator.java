@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.StatusAggregator;
 import dev.flagstaff.operator.announce.Announcer;
 import dev.flagstaff.operator.rollout.PrometheusAnalysis;
 import dev.flagstaff.runtime.Config;

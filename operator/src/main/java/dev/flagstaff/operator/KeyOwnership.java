@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.Conditions;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;

@@ -2,6 +2,9 @@ package dev.flagstaff.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstaff.operator.status.Conditions;
+import dev.flagstaff.operator.status.StatusAggregator;
+import dev.flagstaff.operator.status.Verdict;
 import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.flags.FlagCodec;

@@ -1,7 +1,9 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstaff.operator.FlagEvents;
+import dev.flagstaff.operator.FlagPlan;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.flags.FlagState;

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** The record step's write: a FeatureFlag's status, never from a copy someone else changed meanwhile. */
-final class StatusWrite {
+public final class StatusWrite {
   private StatusWrite() {}
 
   /**
@@ -18,7 +18,7 @@ final class StatusWrite {
    * here may be stale, so it is not written: {@link ChangedMeanwhile} makes JOSDK reconcile again from the fresh
    * copy (which it has waited for in its cache), recomputing everything, and nothing that writer changed is lost.
    */
-  static void save(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
+  public static void save(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
     String readVersion = read.getMetadata().getResourceVersion();
     PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(read, context, current -> {
       if (!Objects.equals(readVersion, current.getMetadata().getResourceVersion())) {
@@ -29,7 +29,7 @@ final class StatusWrite {
   }
 
   /** The FeatureFlag changed between this reconcile's read and its status write. */
-  static final class ChangedMeanwhile extends RuntimeException {
+  public static final class ChangedMeanwhile extends RuntimeException {
     ChangedMeanwhile(FeatureFlag read, String now) {
       super("FeatureFlag " + read.getMetadata().getNamespace() + "/" + read.getMetadata().getName()
           + " changed while it was reconciled (resourceVersion " + read.getMetadata().getResourceVersion() + " → "
@@ -38,7 +38,7 @@ final class StatusWrite {
   }
 
   /** The {@link ChangedMeanwhile} among {@code e} and its causes, if any. */
-  static Optional<Throwable> changedMeanwhile(Throwable e) {
+  public static Optional<Throwable> changedMeanwhile(Throwable e) {
     Throwable conflict = e;
     while (conflict != null && !(conflict instanceof ChangedMeanwhile)) {
       conflict = conflict.getCause();
