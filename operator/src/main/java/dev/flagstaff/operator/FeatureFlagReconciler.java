@@ -11,6 +11,7 @@ import dev.flagstaff.api.v1alpha1.FeatureFlagValidation;
 import dev.flagstaff.operator.announce.Announcement;
 import dev.flagstaff.operator.configmap.ConfigMapDrift;
 import dev.flagstaff.operator.configmap.ConfigMapKeyWriter;
+import dev.flagstaff.operator.configmap.KeyOwnership;
 import dev.flagstaff.operator.configmap.ConfigMapKeyWriter.ConfigMapFullException;
 import dev.flagstaff.operator.configmap.WrittenKeys;
 import dev.flagstaff.operator.announce.Announcer;
