@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.PlannedStatus;
 import dev.flagstaff.operator.status.Verdict;
 import dev.flagstaff.operator.status.VerificationTerm;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
@@ -19,10 +20,11 @@ import java.util.List;
  * @param announcements the announcements to post once the status is saved
  * @param wake when to reconcile again although nothing changes, or null
  */
-public record FlagPlan(Verdict verdict, String value, RolloutEngine.Decision rollout, RolloutStatus rolloutStatus,
-    VerificationTerm verification, List<Notices.Event> events, List<Announcement> announcements, Duration wake) {
+record FlagPlan(Verdict verdict, String value, RolloutEngine.Decision rollout, RolloutStatus rolloutStatus,
+    VerificationTerm verification, List<Notices.Event> events, List<Announcement> announcements, Duration wake)
+    implements PlannedStatus {
 
-  public FlagPlan {
+  FlagPlan {
     events = List.copyOf(events);
     announcements = List.copyOf(announcements);
   }

@@ -1,6 +1,5 @@
 package dev.flagstaff.operator.status;
 
-import dev.flagstaff.operator.FlagPlan;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -39,7 +38,7 @@ public final class StatusAggregator {
    * @param configMapVersion the ConfigMap version holding the flag's value, or null
    * @param propagation how many consumers serve that version, or null when the value was not written (refused)
    */
-  public FeatureFlagStatus status(FeatureFlag flag, String key, FlagPlan plan, String configMapVersion,
+  public FeatureFlagStatus status(FeatureFlag flag, String key, PlannedStatus plan, String configMapVersion,
       Propagation.Result propagation) {
     Verdict verdict = plan.verdict();
     RolloutStatus rollout = plan.rolloutStatus();
