@@ -5,6 +5,7 @@ import dev.flagstaff.operator.status.Verdict;
 import dev.flagstaff.operator.status.VerificationTerm;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.operator.announce.Announcement;
+import dev.flagstaff.operator.rollout.AnalysisRun;
 import dev.flagstaff.operator.rollout.RolloutEngine;
 import java.time.Duration;
 import java.util.List;
@@ -27,5 +28,10 @@ record FlagPlan(Verdict verdict, String value, RolloutEngine.Decision rollout, R
   FlagPlan {
     events = List.copyOf(events);
     announcements = List.copyOf(announcements);
+  }
+
+  /** The analysis run the rollout waits for, to be started off the reconcile; or null. */
+  AnalysisRun analysisNeeded() {
+    return rollout == null ? null : rollout.analysisNeeded();
   }
 }
