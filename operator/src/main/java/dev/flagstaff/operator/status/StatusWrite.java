@@ -2,9 +2,10 @@ package dev.flagstaff.operator.status;
 
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
-import java.util.Objects;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.net.HttpURLConnection;
 import java.util.Optional;
 
 /** The record step's write: a FeatureFlag's status, never from a copy someone else changed meanwhile. */
@@ -12,28 +13,36 @@ public final class StatusWrite {
   private StatusWrite() {}
 
   /**
-   * Replaces the status with optimistic locking (a PUT carrying the resourceVersion this reconcile read), and keeps
-   * the result in JOSDK's cache: a consumer's report can trigger the next reconcile within milliseconds, before the
-   * informer has seen this write. On a 409 someone else changed the FeatureFlag since it was read; the status computed
-   * here may be stale, so it is not written: {@link ChangedMeanwhile} makes JOSDK reconcile again from the fresh
-   * copy (which it has waited for in its cache), recomputing everything, and nothing that writer changed is lost.
+   * Replaces the status with optimistic locking: a PUT of the status subresource carrying the resourceVersion this
+   * reconcile read. The API server refuses it with 409 when someone else changed the FeatureFlag since; the status
+   * computed here may then be stale, so nothing is written: {@link ChangedMeanwhile} makes JOSDK reconcile again
+   * from the fresh copy, recomputing everything, and nothing that writer changed is lost.
+   *
+   * <p>The saved resource goes into JOSDK's temporary resource cache (the controller event source's
+   * {@code handleRecentResourceUpdate}, as JOSDK's own update-and-cache does): a consumer's report can trigger the
+   * next reconcile within milliseconds, before the informer has seen this write, and that reconcile must start from
+   * what was saved, not from the copy before it.
    */
   public static void save(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
-    String readVersion = read.getMetadata().getResourceVersion();
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(read, context, current -> {
-      if (!Objects.equals(readVersion, current.getMetadata().getResourceVersion())) {
-        throw new ChangedMeanwhile(read, current.getMetadata().getResourceVersion());
+    FeatureFlag saved;
+    try {
+      saved = context.getClient().resource(StatusAggregator.withStatus(read, status)).updateStatus();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        throw new ChangedMeanwhile(read, e);
       }
-      return StatusAggregator.withStatus(current, status);
-    });
+      throw e;
+    }
+    context.eventSourceRetriever().getControllerEventSource()
+        .handleRecentResourceUpdate(ResourceID.fromResource(read), saved, read);
   }
 
   /** The FeatureFlag changed between this reconcile's read and its status write. */
   public static final class ChangedMeanwhile extends RuntimeException {
-    ChangedMeanwhile(FeatureFlag read, String now) {
+    ChangedMeanwhile(FeatureFlag read, KubernetesClientException conflict) {
       super("FeatureFlag " + read.getMetadata().getNamespace() + "/" + read.getMetadata().getName()
-          + " changed while it was reconciled (resourceVersion " + read.getMetadata().getResourceVersion() + " → "
-          + now + "): its status is not written from the stale copy; reconciling again from the fresh one");
+          + " changed while it was reconciled (read at resourceVersion " + read.getMetadata().getResourceVersion()
+          + "): its status is not written from the stale copy; reconciling again from the fresh one", conflict);
     }
   }
 
