@@ -251,17 +251,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     int attempt = context.getRetryInfo().map(info -> info.getAttemptCount() + 1).orElse(1);
     LOG.warn("reconcile of FeatureFlag {}/{} failed (attempt {}), will retry with backoff: {}",
         flag.getMetadata().getNamespace(), flag.getMetadata().getName(), attempt, e.getMessage());
-    ApiRefusal.of(e).flatMap(message -> ApiRefusal.status(flag, message, clock.instant())).ifPresent(status -> {
-      FeatureFlag copy = new FeatureFlag();
-      copy.setMetadata(flag.getMetadata());
-      copy.setSpec(flag.getSpec());
-      copy.setStatus(status);
-      try {
-        context.getClient().resource(copy).updateStatus();
-      } catch (RuntimeException notRecorded) {
-        LOG.debug("could not record the refusal on the status: {}", notRecorded.getMessage());
-      }
-    });
+    ApiRefusal.of(e).flatMap(message -> ApiRefusal.status(flag, message, clock.instant()))
+        .ifPresent(status -> StatusWrite.saveIfPossible(flag, context, status));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 

@@ -7,9 +7,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.net.HttpURLConnection;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The record step's write: a FeatureFlag's status, never from a copy someone else changed meanwhile. */
 public final class StatusWrite {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusWrite.class);
+
   private StatusWrite() {}
 
   /**
@@ -35,6 +39,18 @@ public final class StatusWrite {
     }
     context.eventSourceRetriever().getControllerEventSource()
         .handleRecentResourceUpdate(ResourceID.fromResource(read), saved, read);
+  }
+
+  /**
+   * {@link #save}, for a status that only reports why the reconcile failed (it is retried anyway): a write that
+   * fails too (the same refusal, a conflict) is logged and dropped.
+   */
+  public static void saveIfPossible(FeatureFlag read, Context<FeatureFlag> context, FeatureFlagStatus status) {
+    try {
+      save(read, context, status);
+    } catch (RuntimeException notRecorded) {
+      LOG.debug("could not record the refusal on the status: {}", notRecorded.getMessage());
+    }
   }
 
   /** The FeatureFlag changed between this reconcile's read and its status write. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The rollout plan as a pure function of plan, progress, time and analysis: no Kubernetes, no waiting. */
 class RolloutEngineTest {
-  private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+  static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
   private static final Function<Analysis, AnalysisResult> NEVER = a -> {
     throw new AssertionError("no analysis expected");
   };
@@ -216,43 +216,6 @@ class RolloutEngineTest {
     // a value never used retries once more
     assertThat(decide(plan, s, "2", T0.plusSeconds(300), NEVER).transitions())
         .extracting(RolloutEngine.Transition::change).containsExactly(Change.RETRIED);
-  }
-
-  @Test
-  void aDueAnalysisIsAskedForAndHoldsTheStepUntilItsResultIsGiven() {
-    Rollout plan = withAnalysis(fourSteps(), 2);
-    plan.getSteps().set(0, new RolloutStep(1, "1m")); // the first step's pause ends as the checks fall due
-    RolloutStatus s = at(plan, null, T0).status();
-    assertThat(RolloutEngine.decide(plan, s, null, T0.plusSeconds(59), null).analysisNeeded()).isNull();
-
-    Decision waiting = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60), null);
-    AnalysisRun run = waiting.analysisNeeded();
-    assertThat(run).isNotNull();
-    assertThat(run.analysis()).isSameAs(plan.getAnalysis());
-    assertThat(waiting.percentage()).isEqualTo(1.0); // no step is passed unchecked
-    assertThat(waiting.status().getStep()).isZero();
-    assertThat(waiting.transitions()).isEmpty();
-    assertThat(waiting.requeueAfter()).isNull(); // the answer wakes the flag, not a timer
-    // reconciled again meanwhile: the same run, not a second one
-    assertThat(RolloutEngine.decide(plan, s, null, T0.plusSeconds(61), null).analysisNeeded().id())
-        .isEqualTo(run.id());
-
-    // the result of another run (an older interval, an older plan) is not this one's
-    Decision stale = RolloutEngine.decide(plan, s, null, T0.plusSeconds(62),
-        new AnalysisRun.Result("older", AnalysisResult.failed(List.of("error-ratio: 1 > max 0.05"))));
-    assertThat(stale.status().getConsecutiveFailures()).isZero();
-    assertThat(stale.analysisNeeded().id()).isEqualTo(run.id());
-
-    Decision passed = RolloutEngine.decide(plan, s, null, T0.plusSeconds(62),
-        new AnalysisRun.Result(run.id(), AnalysisResult.passed(null)));
-    assertThat(passed.analysisNeeded()).isNull();
-    assertThat(passed.percentage()).isEqualTo(10.0);
-    assertThat(passed.status().getLastAnalysisAt()).isEqualTo("2026-03-02T09:01:02Z");
-    // one interval on, the same result is spent: the next run is asked for
-    Decision next = RolloutEngine.decide(plan, passed.status(), null, T0.plusSeconds(122),
-        new AnalysisRun.Result(run.id(), AnalysisResult.passed(null)));
-    assertThat(next.analysisNeeded().id()).isNotEqualTo(run.id());
-    assertThat(next.status().getLastAnalysisAt()).isEqualTo("2026-03-02T09:01:02Z");
   }
 
   @Test
