@@ -1,19 +1,24 @@
 package dev.flagstaff.operator;
 
-import dev.flagstaff.api.v1alpha1.Analysis;
+import dev.flagstaff.operator.status.ApiRefusal;
+import dev.flagstaff.operator.status.StatusAggregator;
+import dev.flagstaff.operator.status.StatusWrite;
+import dev.flagstaff.operator.status.Verdict;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.api.v1alpha1.FeatureFlagValidation;
 import dev.flagstaff.operator.announce.Announcement;
 import dev.flagstaff.operator.configmap.ConfigMapDrift;
 import dev.flagstaff.operator.configmap.ConfigMapKeyWriter;
+import dev.flagstaff.operator.configmap.KeyOwnership;
 import dev.flagstaff.operator.configmap.ConfigMapKeyWriter.ConfigMapFullException;
 import dev.flagstaff.operator.configmap.WrittenKeys;
 import dev.flagstaff.operator.announce.Announcer;
 import dev.flagstaff.operator.propagation.ConsumerLeases;
 import dev.flagstaff.operator.propagation.PropagatedCondition;
 import dev.flagstaff.operator.propagation.Propagation;
-import dev.flagstaff.operator.rollout.AnalysisResult;
+import dev.flagstaff.operator.rollout.AnalysisRuns;
+import dev.flagstaff.operator.rollout.Analyst;
 import dev.flagstaff.operator.OperatorMetrics.Outcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * FeatureFlag → its key in the environment's ConfigMap. {@link #reconcile} reads as its steps: observe (the flag,
  * its saved status, its key in the cached ConfigMap), validate (schema rules, key ownership), plan ({@link
  * FlagPlanner}: the value, the verdict, the Events and announcements, when to wake), apply (one key, only when it
- * differs; a ConfigMap without room turns the plan into a refusal), record (the status built once from the plan,
- * then the notices it records).
+ * differs; a ConfigMap without room turns the plan into a refusal; a due analysis is started, not waited for),
+ * record (the status built once from the plan, then the notices it records).
  * A resource that cannot be applied is Stalled with a Warning Event and is not retried until it changes; an API
  * error is thrown so that JOSDK retries with backoff. No periodic resync: nothing happens while nothing changes,
  * except timed work (a rollout's next step or analysis, the verification term), which wakes by rescheduling at the
@@ -77,15 +82,18 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   private KeyOwnership ownership;
   private IndexerResourceCache<FeatureFlag> flags;
   private SimpleInboundEventSource<FeatureFlag> handOver;
+  /** An analysis run has answered: its flag is reconciled again, and that reconcile uses the result. */
+  private final SimpleInboundEventSource<FeatureFlag> analysisAnswers = new SimpleInboundEventSource<>("analysis");
+  private final AnalysisRuns<ResourceID> analyses;
   private ConsumerLeases consumers;
   private final WrittenKeys writtenKeys = new WrittenKeys();
 
   /**
    * @param clock the operator's only source of time: rollout steps, analysis intervals, the verification term
-   * @param analyst runs a rollout's Prometheus checks
+   * @param analyst runs a rollout's Prometheus checks, off the reconcile: their answer wakes the flag
    */
   FeatureFlagReconciler(OperatorSettings settings, KubernetesClient client, OperatorMetrics metrics,
-      FlagEvents events, StatusAggregator statuses, Clock clock, Function<Analysis, AnalysisResult> analyst,
+      FlagEvents events, StatusAggregator statuses, Clock clock, Analyst analyst,
       Announcer announcer) {
     this.settings = settings;
     this.client = client;
@@ -94,7 +102,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     this.statuses = statuses;
     this.clock = clock;
     this.planner = new FlagPlanner(settings.environment(), settings.servesVerificationEnvironment(),
-        settings.configMapName(), analyst);
+        settings.configMapName());
+    this.analyses = new AnalysisRuns<>(analyst, analysisAnswers::propagateEvent);
     this.announcer = announcer;
   }
 
@@ -121,7 +130,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     source.set(configMaps);
     configMap = new ConfigMapKeyWriter(client, name, cached, metrics::configMapWritten, writtenKeys);
     consumers = new ConsumerLeases(name, clock, context);
-    List<EventSource<?, FeatureFlag>> sources = new ArrayList<>(List.of(configMaps, handOver));
+    List<EventSource<?, FeatureFlag>> sources = new ArrayList<>(List.of(configMaps, handOver, analysisAnswers));
     sources.addAll(consumers.eventSources());
     return sources;
   }
@@ -141,6 +150,9 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
             observed.stateInEffect()));
       }
     }
+    if (plan.analysisNeeded() != null) {
+      analyses.start(ResourceID.fromResource(flag), plan.analysisNeeded()); // returns at once; the answer wakes it
+    }
     record(observed, plan, written, context);
     metrics.reconciled(outcome(plan.verdict(), written != null));
     return plan.wake() == null ? UpdateControl.noUpdate() : UpdateControl.<FeatureFlag>noUpdate()
@@ -157,7 +169,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       release(flag, namespace, previous.getKey());
     }
     return new Observation(flag, key, configMap.currentValue(namespace, key).orElse(null),
-        configMap.drifted(namespace, key), clock.instant());
+        configMap.drifted(namespace, key), clock.instant(), analyses.finished(ResourceID.fromResource(flag)));
   }
 
   /**
@@ -220,6 +232,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     }
     metrics.reconciled(Outcome.DELETED);
     consumers.forget(flag);
+    analyses.forget(ResourceID.fromResource(flag));
     FeatureFlagStatus status = flag.getStatus();
     String before = status == null ? null : status.getState();
     announcer.announce(Announcement.of(flag, settings.environment(), before, null, Announcement.Why.DELETED, null));
@@ -238,17 +251,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     int attempt = context.getRetryInfo().map(info -> info.getAttemptCount() + 1).orElse(1);
     LOG.warn("reconcile of FeatureFlag {}/{} failed (attempt {}), will retry with backoff: {}",
         flag.getMetadata().getNamespace(), flag.getMetadata().getName(), attempt, e.getMessage());
-    ApiRefusal.of(e).flatMap(message -> ApiRefusal.status(flag, message, clock.instant())).ifPresent(status -> {
-      FeatureFlag copy = new FeatureFlag();
-      copy.setMetadata(flag.getMetadata());
-      copy.setSpec(flag.getSpec());
-      copy.setStatus(status);
-      try {
-        context.getClient().resource(copy).updateStatus();
-      } catch (RuntimeException notRecorded) {
-        LOG.debug("could not record the refusal on the status: {}", notRecorded.getMessage());
-      }
-    });
+    ApiRefusal.of(e).flatMap(message -> ApiRefusal.status(flag, message, clock.instant()))
+        .ifPresent(status -> StatusWrite.saveIfPossible(flag, context, status));
     return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 

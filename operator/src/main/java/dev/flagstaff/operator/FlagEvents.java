@@ -17,23 +17,23 @@ import org.slf4j.LoggerFactory;
  * Warning reasons are fixed, one per way a resource can be refused; Normal {@code StateChanged} records each change
  * of the resolved state. Events are best effort: a failure to record one is logged, never fails a reconcile.
  */
-final class FlagEvents {
-  static final String INVALID_SPEC = "InvalidSpec";
-  static final String KEY_CONFLICT = "KeyConflict";
-  static final String CONFIGMAP_FULL = "ConfigMapFull";
-  static final String STATE_CHANGED = "StateChanged";
+public final class FlagEvents {
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String KEY_CONFLICT = "KeyConflict";
+  public static final String CONFIGMAP_FULL = "ConfigMapFull";
+  public static final String STATE_CHANGED = "StateChanged";
   /** Normal: the flag's key in the ConfigMap was changed or removed by someone else, and is put back. */
-  static final String DRIFT_REPAIRED = "DriftRepaired";
+  public static final String DRIFT_REPAIRED = "DriftRepaired";
   /** Normal: a rollout started, moved a step, paused, resumed or completed. */
-  static final String ROLLOUT = "Rollout";
+  public static final String ROLLOUT = "Rollout";
   /** Warning: a rollout was rolled back, or cannot go on (Prometheus unavailable, a query refused). */
-  static final String ROLLED_BACK = "RolledBack";
-  static final String ANALYSIS_UNAVAILABLE = "AnalysisUnavailable";
-  static final String ROLLOUT_FAILED = "RolloutFailed";
+  public static final String ROLLED_BACK = "RolledBack";
+  public static final String ANALYSIS_UNAVAILABLE = "AnalysisUnavailable";
+  public static final String ROLLOUT_FAILED = "RolloutFailed";
   /** Normal: fully on for the verification term. */
-  static final String READY_FOR_CLEANUP = "ReadyForCleanup";
+  public static final String READY_FOR_CLEANUP = "ReadyForCleanup";
 
-  static final String COMPONENT = "flagstaff-operator";
+  public static final String COMPONENT = "flagstaff-operator";
 
   private static final Logger LOG = LoggerFactory.getLogger(FlagEvents.class);
   private static final int MAX_MESSAGE = 1024;

@@ -1,7 +1,11 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.PlannedStatus;
+import dev.flagstaff.operator.status.Verdict;
+import dev.flagstaff.operator.status.VerificationTerm;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.operator.announce.Announcement;
+import dev.flagstaff.operator.rollout.AnalysisRun;
 import dev.flagstaff.operator.rollout.RolloutEngine;
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +22,16 @@ import java.util.List;
  * @param wake when to reconcile again although nothing changes, or null
  */
 record FlagPlan(Verdict verdict, String value, RolloutEngine.Decision rollout, RolloutStatus rolloutStatus,
-    VerificationTerm verification, List<Notices.Event> events, List<Announcement> announcements, Duration wake) {
+    VerificationTerm verification, List<Notices.Event> events, List<Announcement> announcements, Duration wake)
+    implements PlannedStatus {
 
   FlagPlan {
     events = List.copyOf(events);
     announcements = List.copyOf(announcements);
+  }
+
+  /** The analysis run the rollout waits for, to be started off the reconcile; or null. */
+  AnalysisRun analysisNeeded() {
+    return rollout == null ? null : rollout.analysisNeeded();
   }
 }

@@ -1,39 +1,36 @@
 package dev.flagstaff.operator;
 
-import dev.flagstaff.api.v1alpha1.Analysis;
+import dev.flagstaff.operator.status.Conditions;
+import dev.flagstaff.operator.status.Verdict;
+import dev.flagstaff.operator.status.VerificationTerm;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.api.v1alpha1.RolloutStatus;
 import dev.flagstaff.flags.FlagCodec;
 import dev.flagstaff.flags.FlagState;
 import dev.flagstaff.operator.announce.Announcement;
-import dev.flagstaff.operator.rollout.AnalysisResult;
 import dev.flagstaff.operator.rollout.RolloutEngine;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The plan step of a reconcile: a function from what was observed (and what validation concluded) to the value to
  * write, the verdict the status will record, the Events and announcements that are new compared with the saved
- * status, and when to wake. It reads no cluster and writes nothing; a rollout's analysis is asked of the injected
- * {@code analyst}.
+ * status, when to wake, and the analysis run a rollout waits for. It reads no cluster, asks no Prometheus and
+ * writes nothing: a rollout's analysis result comes in as part of the observation.
  */
 final class FlagPlanner {
   private final String environment;
   private final boolean servesVerification;
   private final String configMapName;
-  private final Function<Analysis, AnalysisResult> analyst;
 
-  FlagPlanner(String environment, boolean servesVerification, String configMapName,
-      Function<Analysis, AnalysisResult> analyst) {
+  FlagPlanner(String environment, boolean servesVerification, String configMapName) {
     this.environment = environment;
     this.servesVerification = servesVerification;
     this.configMapName = configMapName;
-    this.analyst = analyst;
   }
 
   /**
@@ -47,7 +44,7 @@ final class FlagPlanner {
   private FlagPlan applied(Observation observed) {
     FeatureFlag flag = observed.flag();
     FeatureFlagStatus previous = observed.previous();
-    DesiredState desired = DesiredState.of(flag, environment, observed.now(), analyst);
+    DesiredState desired = DesiredState.of(flag, environment, observed.now(), observed.analysis());
     RolloutEngine.Decision rollout = desired.rollout();
     String value = FlagCodec.encode(desired.state());
     boolean rolledBack = rollout != null && RolloutEngine.ROLLED_BACK.equals(rollout.status().getPhase());

@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.StatusAggregator;
 import dev.flagstaff.operator.announce.Announcer;
 import dev.flagstaff.operator.rollout.PrometheusAnalysis;
 import dev.flagstaff.runtime.Config;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FlagstaffOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlagstaffOperator.class);
-  /** How long one Prometheus query may take before the analysis counts as unavailable. */
+  /** How long a rollout's Prometheus queries may take in total before the analysis counts as unavailable. */
   private static final Duration ANALYSIS_TIMEOUT = Duration.ofSeconds(5);
 
   private final OperatorSettings settings;
@@ -69,7 +70,7 @@ public final class FlagstaffOperator implements AutoCloseable {
     announcer = Announcer.fromConfig(config, registry);
     reconciler = new FeatureFlagReconciler(settings, client, metrics,
         new FlagEvents(client, clock), new StatusAggregator(settings.environment(), clock), clock,
-        new PrometheusAnalysis(ANALYSIS_TIMEOUT), announcer);
+        new PrometheusAnalysis(config.duration("FLAGSTAFF_ANALYSIS_TIMEOUT", ANALYSIS_TIMEOUT)), announcer);
     onLeadershipLost = () -> {
       LOG.error("lost the leader election Lease {}; stopping so that only one replica writes", settings.leaseName());
       new Thread(this::close, "flagstaff-stop").start();

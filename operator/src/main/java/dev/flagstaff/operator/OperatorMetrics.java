@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.Conditions;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.flags.FlagCodec;
 import io.micrometer.core.instrument.Counter;

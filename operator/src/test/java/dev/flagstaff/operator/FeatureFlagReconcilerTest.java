@@ -9,6 +9,7 @@ import static dev.flagstaff.operator.OperatorHarness.percent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flagstaff.operator.status.Conditions;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.flags.FlagCodec;
 import dev.flagstaff.flags.FlagEvaluator;

@@ -2,6 +2,9 @@ package dev.flagstaff.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstaff.operator.status.Conditions;
+import dev.flagstaff.operator.status.StatusAggregator;
+import dev.flagstaff.operator.status.Verdict;
 import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.flags.FlagCodec;
@@ -20,9 +23,7 @@ class FlagPlannerTest {
   private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
   private static final String KEY = "new-checkout";
 
-  private final FlagPlanner planner = new FlagPlanner("production", false, "feature-flags", analysis -> {
-    throw new AssertionError("no rollout here, no analysis");
-  });
+  private final FlagPlanner planner = new FlagPlanner("production", false, "feature-flags");
   private final StatusAggregator statuses = new StatusAggregator("production", Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static FeatureFlag flag(EnvironmentState production) {
@@ -32,7 +33,7 @@ class FlagPlannerTest {
   }
 
   private static Observation observed(FeatureFlag flag, String current, boolean drifted) {
-    return new Observation(flag, KEY, current, drifted, NOW);
+    return new Observation(flag, KEY, current, drifted, NOW, null);
   }
 
   /** Saves the status the plan builds on the flag, as the record step does. */

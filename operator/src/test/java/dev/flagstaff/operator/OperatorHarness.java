@@ -1,5 +1,6 @@
 package dev.flagstaff.operator;
 
+import dev.flagstaff.operator.status.Conditions;
 import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.flags.Strategy;

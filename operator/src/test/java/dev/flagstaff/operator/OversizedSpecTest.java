@@ -6,6 +6,7 @@ import static dev.flagstaff.operator.OperatorHarness.on;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flagstaff.operator.status.Conditions;
 import dev.flagstaff.api.v1alpha1.EnvironmentState;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.Rollout;

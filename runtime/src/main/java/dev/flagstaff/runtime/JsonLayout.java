@@ -1,5 +1,6 @@
 package dev.flagstaff.runtime;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
@@ -51,22 +52,7 @@ public class JsonLayout extends LayoutBase<ILoggingEvent> {
       return;
     }
     json.append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '"': json.append("\\\""); break;
-        case '\\': json.append("\\\\"); break;
-        case '\n': json.append("\\n"); break;
-        case '\r': json.append("\\r"); break;
-        case '\t': json.append("\\t"); break;
-        default:
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-      }
-    }
+    JsonStringEncoder.getInstance().quoteAsString(value, json);
     json.append('"');
   }
 }

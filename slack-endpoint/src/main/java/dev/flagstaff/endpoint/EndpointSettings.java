@@ -4,6 +4,7 @@ import dev.flagstaff.endpoint.chatops.ChatOpsSettings;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.Secret;
+import dev.flagstaff.runtime.SlackApiUrl;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ public final class EndpointSettings {
   /** What the App Home flag is evaluated for. */
   public enum ActorKind { USER, TEAM }
 
-  public static final String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
   public static final String EVENTS_PATH = "/api/v4/integrations/slack/events";
   public static final int MAX_BODY_BYTES = 1024 * 1024;
 
@@ -67,7 +67,7 @@ public final class EndpointSettings {
           + "(Basic Information → App Credentials), used to verify every request");
     }
     botToken = config.secret("SLACK_BOT_TOKEN");
-    slackApiUrl = config.baseUrl("SLACK_API_URL", DEFAULT_SLACK_API_URL);
+    slackApiUrl = SlackApiUrl.of(config);
     bindAddress = config.string("FLAGSTAFF_BIND_ADDRESS", "0.0.0.0");
     port = config.port("FLAGSTAFF_PORT", 8080);
     managementPort = config.port("FLAGSTAFF_MANAGEMENT_PORT", 9090);

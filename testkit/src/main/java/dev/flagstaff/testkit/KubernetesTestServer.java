@@ -39,8 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Beyond CRUD, it answers SelfSubjectRulesReviews with "everything allowed", so that JOSDK's leader election can
  * start against it.
  *
- * <p>What it does not do (see DEPENDENCIES.md): server-side apply (415), OpenAPI schema or CEL validation, the
- * 1 MiB object size limit, and deleting keys set to {@code null} by a merge patch. kubectl cannot talk to it.
+ * <p>What it does not do (the real API server of {@code testkit/kube} does): server-side apply (415), OpenAPI schema
+ * or CEL validation, the 1 MiB object size limit, and deleting keys set to {@code null} by a merge patch. kubectl
+ * cannot talk to it.
  */
 public final class KubernetesTestServer implements AutoCloseable {
   /** The CRD as generated into the crds jar by the build. */

@@ -5,6 +5,7 @@ import com.slack.api.SlackConfig;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.Secret;
+import dev.flagstaff.runtime.SlackApiUrl;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * reconciler never waits for it, and a failure to announce never fails a reconcile.
  */
 public interface Announcer extends AutoCloseable {
-  String DEFAULT_SLACK_API_URL = "https://slack.com/api/";
-
   /** Announces nothing: the operator without a Slack bot token. */
   Announcer NOOP = new Announcer() {
     @Override
@@ -36,7 +35,7 @@ public interface Announcer extends AutoCloseable {
 
   /**
    * {@link #NOOP} when {@code SLACK_BOT_TOKEN} is unset (said once at INFO), else a {@link SlackAnnouncer} posting
-   * through {@code SLACK_API_URL} (default {@value #DEFAULT_SLACK_API_URL}) with its default limits.
+   * through {@code SLACK_API_URL} (default {@value SlackApiUrl#DEFAULT}) with its default limits.
    *
    * @throws ConfigException when SLACK_API_URL is not an http(s) URL (the value is not echoed)
    */
@@ -47,7 +46,7 @@ public interface Announcer extends AutoCloseable {
           .info("announcements are off: SLACK_BOT_TOKEN is not set");
       return NOOP;
     }
-    String url = config.baseUrl("SLACK_API_URL", DEFAULT_SLACK_API_URL);
+    String url = SlackApiUrl.of(config);
     SlackConfig slackConfig = new SlackConfig();
     slackConfig.setMethodsEndpointUrlPrefix(url);
     slackConfig.setStatsEnabled(false);

@@ -16,10 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * Runs a rollout's checks against the Prometheus HTTP API: {@code GET <address>/api/v1/query?query=...}, an instant
@@ -27,7 +26,7 @@ import java.util.function.Function;
  * (or only NaN) fails the check, as Flagger does, unless it says {@code onNoData: pass}, which is then said so. A connection failure, a timeout or a 5xx is {@code UNAVAILABLE}; a 400/422
  * ({@code bad_data}: the PromQL is wrong) is {@code REFUSED}.
  */
-public final class PrometheusAnalysis implements Function<Analysis, AnalysisResult> {
+public final class PrometheusAnalysis implements Analyst {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -39,11 +38,12 @@ public final class PrometheusAnalysis implements Function<Analysis, AnalysisResu
   }
 
   /**
-   * Asks Prometheus every query of the analysis at once, and waits for all answers at most the timeout in total: a
-   * slow Prometheus holds a reconcile no longer than that, however many queries the plan has.
+   * Asks Prometheus every query of the analysis at once, on the HTTP client's threads, and returns at once; the
+   * answer completes when all queries have answered, or as unavailable once the timeout has passed in total,
+   * however many queries the plan has.
    */
   @Override
-  public AnalysisResult apply(Analysis analysis) {
+  public CompletableFuture<AnalysisResult> run(Analysis analysis) {
     String base = analysis.getPrometheus().replaceAll("/+$", "");
     List<AnalysisQuery> checks = analysis.getQueries();
     List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
@@ -53,25 +53,29 @@ public final class PrometheusAnalysis implements Function<Analysis, AnalysisResu
         uri = URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(check.getQuery(), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         answers.forEach(f -> f.cancel(true));
-        return AnalysisResult.refused("the address " + base + " is not a valid URL");
+        return CompletableFuture.completedFuture(AnalysisResult.refused("the address " + base + " is not a valid URL"));
       }
       answers.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
           .GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
-    try {
-      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      answers.forEach(f -> f.cancel(true));
-      return AnalysisResult.unavailable(base + " did not answer " + checks.size() + " queries within "
-          + timeout.toSeconds() + "s");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      return AnalysisResult.unavailable(base + " did not answer: " + describe(cause));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      answers.forEach(f -> f.cancel(true));
-      return AnalysisResult.unavailable("interrupted while asking " + base);
-    }
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .handle((done, e) -> {
+          if (e == null) {
+            return evaluate(base, checks, answers);
+          }
+          answers.forEach(f -> f.cancel(true));
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof TimeoutException) {
+            return AnalysisResult.unavailable(base + " did not answer " + checks.size() + " queries within "
+                + timeout.toSeconds() + "s");
+          }
+          return AnalysisResult.unavailable(base + " did not answer: " + describe(cause));
+        });
+  }
+
+  private static AnalysisResult evaluate(String base, List<AnalysisQuery> checks,
+      List<CompletableFuture<HttpResponse<String>>> answers) {
     List<String> failed = new ArrayList<>();
     List<String> noData = new ArrayList<>();
     for (int i = 0; i < checks.size(); i++) {

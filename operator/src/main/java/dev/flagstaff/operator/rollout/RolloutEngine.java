@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The rollout plan as a pure function: from the plan (the spec), the progress so far (the status), the time and
@@ -36,6 +35,9 @@ import java.util.function.Function;
  *       or the annotation {@value #RETRY_ANNOTATION} takes a new value. Prometheus unreachable: Paused with reason
  *       AnalysisUnavailable (nothing advances, nothing rolls back) and retried every interval. A query Prometheus
  *       refuses: Failed, holding the current percentage until the plan changes.
+ *   <li>The checks are not run here: a decision whose analysis is due names the run it needs ({@link
+ *       Decision#analysisNeeded()}) and holds the step; the caller runs it off the reconcile and feeds its result to
+ *       a later decision, which then applies it as above.
  * </ul>
  */
 public final class RolloutEngine {
@@ -75,44 +77,23 @@ public final class RolloutEngine {
    * @param strategy the plan's strategy when a percentage is in effect
    * @param status the progress to record
    * @param requeueAfter when to look again, or null when nothing is timed (Completed, RolledBack, Failed, Paused
-   *     without analysis)
+   *     without analysis) or the decision waits for {@code analysisNeeded}
+   * @param analysisNeeded the checks this decision waits for (to be run off the reconcile, their result fed to the
+   *     next decision), or null
    */
   public record Decision(boolean enabled, Double percentage, Strategy strategy, RolloutStatus status,
-      Duration requeueAfter, List<Transition> transitions) {}
+      Duration requeueAfter, List<Transition> transitions, AnalysisRun analysisNeeded) {}
 
   private RolloutEngine() {}
 
   /**
-   * {@link #decide(Rollout, RolloutStatus, String, Instant, AnalysisResult)}, running the checks with {@code analyst}
-   * first when {@link #analysisDue} says they are due: the caller's convenience; the engine itself does no I/O.
-   */
-  public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
-      Function<Analysis, AnalysisResult> analyst) {
-    AnalysisResult result = analysisDue(plan, previous, retry, now) ? analyst.apply(plan.getAnalysis()) : null;
-    return decide(plan, previous, retry, now, result);
-  }
-
-  /** Whether the plan's checks are due now: a decision at {@code now} would use their result. */
-  public static boolean analysisDue(Rollout plan, RolloutStatus previous, String retry, Instant now) {
-    if (plan.getAnalysis() == null) {
-      return false;
-    }
-    RolloutStatus s = RolloutStart.baseline(plan, previous, retry, now, new ArrayList<>());
-    if (ROLLED_BACK.equals(s.getPhase()) || FAILED.equals(s.getPhase())
-        || COMPLETED.equals(s.getPhase()) && s.getStep() >= plan.getSteps().size() - 1) {
-      return false;
-    }
-    return !now.isBefore(nextAnalysis(plan.getAnalysis(), s));
-  }
-
-  /**
    * @param previous the status so far, or null
    * @param retry the value of the annotation {@value #RETRY_ANNOTATION}, or null
-   * @param given the result of the plan's checks, run because {@link #analysisDue} said so; null when they were not
-   *     run (a due analysis without a result counts as unavailable)
+   * @param given the latest analysis result known for this flag, or null; used only when it is the result of the run
+   *     that is due now ({@link Decision#analysisNeeded()} of an earlier decision)
    */
   public static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
-      AnalysisResult given) {
+      AnalysisRun.Result given) {
     List<Transition> changes = new ArrayList<>();
     RolloutStatus s = RolloutStart.baseline(plan, previous, retry, now, changes);
     int last = plan.getSteps().size() - 1;
@@ -140,8 +121,12 @@ public final class RolloutEngine {
 
     Analysis analysis = plan.getAnalysis();
     if (analysis != null && !now.isBefore(nextAnalysis(analysis, s))) {
-      AnalysisResult result = given != null ? given : AnalysisResult.unavailable("the checks were not run");
-      if (AnalysisStep.apply(plan, s, result, now, changes)) {
+      AnalysisRun due = AnalysisRun.due(analysis, s);
+      if (given == null || !given.id().equals(due.id())) {
+        // the step waits for its checks: nothing moves until their result wakes the flag
+        return decision(plan, s, null, changes, due);
+      }
+      if (AnalysisStep.apply(plan, s, given.result(), now, changes)) {
         return decision(plan, s, null, changes);
       }
     }
@@ -175,6 +160,11 @@ public final class RolloutEngine {
   }
 
   private static Decision decision(Rollout plan, RolloutStatus s, Duration wake, List<Transition> changes) {
+    return decision(plan, s, wake, changes, null);
+  }
+
+  private static Decision decision(Rollout plan, RolloutStatus s, Duration wake, List<Transition> changes,
+      AnalysisRun analysisNeeded) {
     boolean enabled;
     Double percentage;
     switch (s.getPhase()) {
@@ -197,6 +187,6 @@ public final class RolloutEngine {
     Duration requeue = wake == null ? null
         : wake.compareTo(MIN_WAKE) < 0 ? MIN_WAKE : wake.compareTo(MAX_WAKE) > 0 ? MAX_WAKE : wake;
     return new Decision(enabled, percentage, percentage == null ? null : plan.getStrategy(), s, requeue,
-        List.copyOf(changes));
+        List.copyOf(changes), analysisNeeded);
   }
 }

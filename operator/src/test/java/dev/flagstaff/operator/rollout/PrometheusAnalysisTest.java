@@ -62,21 +62,21 @@ class PrometheusAnalysisTest {
   @Test
   void aQueryWithoutDataFailsItsCheckUnlessItSaysOnNoDataPass() {
     AnalysisQuery typo = new AnalysisQuery("error-ratio", "rate(flagstaff_slack_views_publsh_total[5m])", 0.05, null);
-    AnalysisResult result = new PrometheusAnalysis(Duration.ofSeconds(5)).apply(analysis(typo,
-        new AnalysisQuery("latency", "p99_latency", 0.5, null)));
+    AnalysisResult result = new PrometheusAnalysis(Duration.ofSeconds(5)).run(analysis(typo,
+        new AnalysisQuery("latency", "p99_latency", 0.5, null))).join();
     assertThat(result.outcome()).isEqualTo(AnalysisResult.Outcome.FAILED);
     assertThat(result.failedChecks()).singleElement().asString().startsWith("error-ratio: no data");
 
     typo.setOnNoData("pass");
-    AnalysisResult optedIn = new PrometheusAnalysis(Duration.ofSeconds(5)).apply(analysis(typo));
+    AnalysisResult optedIn = new PrometheusAnalysis(Duration.ofSeconds(5)).run(analysis(typo)).join();
     assertThat(optedIn.outcome()).isEqualTo(AnalysisResult.Outcome.PASSED);
     assertThat(optedIn.detail()).isEqualTo("no data for error-ratio");
   }
 
   @Test
   void aQueryPrometheusNeverAnswersMakesTheAnalysisUnavailableAtTheTotalBound() {
-    AnalysisResult result = new PrometheusAnalysis(Duration.ofMillis(300)).apply(analysis(
-        new AnalysisQuery("fine", "ok", 0.05, null), new AnalysisQuery("stuck", "hang", 0.05, null)));
+    AnalysisResult result = new PrometheusAnalysis(Duration.ofMillis(300)).run(analysis(
+        new AnalysisQuery("fine", "ok", 0.05, null), new AnalysisQuery("stuck", "hang", 0.05, null))).join();
     assertThat(result.outcome()).isEqualTo(AnalysisResult.Outcome.UNAVAILABLE);
     // (whichever comes first, the request's own timeout or the bound on all of them, says the same to the user)
     assertThat(result.detail()).startsWith("http://127.0.0.1:" + prometheus.getAddress().getPort() + " did not answer");

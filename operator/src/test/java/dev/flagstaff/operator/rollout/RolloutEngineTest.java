@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The rollout plan as a pure function of plan, progress, time and analysis: no Kubernetes, no waiting. */
 class RolloutEngineTest {
-  private static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+  static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
   private static final Function<Analysis, AnalysisResult> NEVER = a -> {
     throw new AssertionError("no analysis expected");
   };
@@ -43,7 +43,19 @@ class RolloutEngineTest {
   }
 
   private static Decision at(Rollout plan, RolloutStatus previous, Instant now) {
-    return RolloutEngine.decide(plan, previous, null, now, NEVER);
+    return decide(plan, previous, null, now, NEVER);
+  }
+
+  /**
+   * A decision as the operator reaches it: when it asks for an analysis run, {@code analyst} answers it and the
+   * answer is fed to the decision taken again.
+   */
+  private static Decision decide(Rollout plan, RolloutStatus previous, String retry, Instant now,
+      Function<Analysis, AnalysisResult> analyst) {
+    Decision first = RolloutEngine.decide(plan, previous, retry, now, null);
+    AnalysisRun run = first.analysisNeeded();
+    return run == null ? first : RolloutEngine.decide(plan, previous, retry, now,
+        new AnalysisRun.Result(run.id(), analyst.apply(run.analysis())));
   }
 
   @Test
@@ -147,16 +159,16 @@ class RolloutEngineTest {
   void failedChecksRollBackAtTheFailureLimitAndStayOffUntilRetried() {
     Rollout plan = withAnalysis(fourSteps(), 2);
     Function<Analysis, AnalysisResult> failing = a -> AnalysisResult.failed(List.of("error-ratio: 0.5 > max 0.05"));
-    RolloutStatus s = RolloutEngine.decide(plan, null, "a", T0, NEVER).status();
-    assertThat(RolloutEngine.decide(plan, s, "a", T0.plusSeconds(30), NEVER).transitions()).isEmpty();
+    RolloutStatus s = decide(plan, null, "a", T0, NEVER).status();
+    assertThat(decide(plan, s, "a", T0.plusSeconds(30), NEVER).transitions()).isEmpty();
 
-    Decision first = RolloutEngine.decide(plan, s, "a", T0.plusSeconds(60), failing);
+    Decision first = decide(plan, s, "a", T0.plusSeconds(60), failing);
     assertThat(first.status().getPhase()).isEqualTo("Progressing");
     assertThat(first.status().getConsecutiveFailures()).isEqualTo(1);
     assertThat(first.status().getFailedChecks()).containsExactly("error-ratio: 0.5 > max 0.05");
     assertThat(first.requeueAfter()).isEqualTo(Duration.ofMinutes(1));
 
-    Decision second = RolloutEngine.decide(plan, first.status(), "a", T0.plusSeconds(120), failing);
+    Decision second = decide(plan, first.status(), "a", T0.plusSeconds(120), failing);
     assertThat(second.status().getPhase()).isEqualTo("RolledBack");
     assertThat(second.enabled()).isFalse();
     assertThat(second.status().getEffectivePercentage()).isZero();
@@ -167,11 +179,11 @@ class RolloutEngineTest {
     assertThat(second.transitions()).extracting(RolloutEngine.Transition::change).containsExactly(Change.ROLLED_BACK);
 
     // stays off, however long, while neither plan nor annotation changes
-    Decision later = RolloutEngine.decide(plan, second.status(), "a", T0.plus(Duration.ofDays(2)), NEVER);
+    Decision later = decide(plan, second.status(), "a", T0.plus(Duration.ofDays(2)), NEVER);
     assertThat(later.enabled()).isFalse();
     assertThat(later.transitions()).isEmpty();
 
-    Decision retried = RolloutEngine.decide(plan, later.status(), "b", T0.plus(Duration.ofDays(2)), NEVER);
+    Decision retried = decide(plan, later.status(), "b", T0.plus(Duration.ofDays(2)), NEVER);
     assertThat(retried.enabled()).isTrue();
     assertThat(retried.percentage()).isEqualTo(1.0);
     assertThat(retried.status().getRetry()).isEqualTo("b");
@@ -183,53 +195,39 @@ class RolloutEngineTest {
     Rollout plan = withAnalysis(fourSteps(), 1);
     Function<Analysis, AnalysisResult> failing = a -> AnalysisResult.failed(List.of("error-ratio: 0.5 > max 0.05"));
     // committed in Git with retry-rollout=0; rolled back at the first failed run
-    RolloutStatus s = RolloutEngine.decide(plan, null, "0", T0, NEVER).status();
-    s = RolloutEngine.decide(plan, s, "0", T0.plusSeconds(60), failing).status();
+    RolloutStatus s = decide(plan, null, "0", T0, NEVER).status();
+    s = decide(plan, s, "0", T0.plusSeconds(60), failing).status();
     assertThat(s.getPhase()).isEqualTo("RolledBack");
 
     // a person annotates 1: retried, and rolled back again
-    Decision retried = RolloutEngine.decide(plan, s, "1", T0.plusSeconds(70), NEVER);
+    Decision retried = decide(plan, s, "1", T0.plusSeconds(70), NEVER);
     assertThat(retried.transitions()).extracting(RolloutEngine.Transition::change).containsExactly(Change.RETRIED);
     assertThat(retried.status().getRetriesUsed()).containsExactly("0", "1");
-    s = RolloutEngine.decide(plan, retried.status(), "1", T0.plusSeconds(130), failing).status();
+    s = decide(plan, retried.status(), "1", T0.plusSeconds(130), failing).status();
     assertThat(s.getPhase()).isEqualTo("RolledBack");
 
     // Argo CD self-heal puts 0 back, then someone re-applies 1: neither retries
     for (String old : List.of("0", "1", "0")) {
-      Decision again = RolloutEngine.decide(plan, s, old, T0.plusSeconds(200), NEVER);
+      Decision again = decide(plan, s, old, T0.plusSeconds(200), NEVER);
       assertThat(again.enabled()).isFalse();
       assertThat(again.transitions()).isEmpty();
       s = again.status();
     }
     // a value never used retries once more
-    assertThat(RolloutEngine.decide(plan, s, "2", T0.plusSeconds(300), NEVER).transitions())
+    assertThat(decide(plan, s, "2", T0.plusSeconds(300), NEVER).transitions())
         .extracting(RolloutEngine.Transition::change).containsExactly(Change.RETRIED);
-  }
-
-  @Test
-  void theEngineTakesTheAnalysisAsDataAndSaysWhenItIsDue() {
-    Rollout plan = withAnalysis(fourSteps(), 2);
-    RolloutStatus s = at(plan, null, T0).status();
-    assertThat(RolloutEngine.analysisDue(plan, s, null, T0.plusSeconds(59))).isFalse();
-    assertThat(RolloutEngine.analysisDue(plan, s, null, T0.plusSeconds(60))).isTrue();
-    Decision d = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60),
-        AnalysisResult.failed(List.of("error-ratio: 1 > max 0.05")));
-    assertThat(d.status().getConsecutiveFailures()).isEqualTo(1);
-    // due, but no result given: unavailable, holding the step
-    Decision none = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60), (AnalysisResult) null);
-    assertThat(none.status().getReason()).isEqualTo("AnalysisUnavailable");
   }
 
   @Test
   void aPassingRunClearsTheFailureCount() {
     Rollout plan = withAnalysis(fourSteps(), 2);
     RolloutStatus s = at(plan, null, T0).status();
-    s = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60),
+    s = decide(plan, s, null, T0.plusSeconds(60),
         a -> AnalysisResult.failed(List.of("error-ratio: 1 > max 0.05"))).status();
-    s = RolloutEngine.decide(plan, s, null, T0.plusSeconds(120), a -> AnalysisResult.passed(null)).status();
+    s = decide(plan, s, null, T0.plusSeconds(120), a -> AnalysisResult.passed(null)).status();
     assertThat(s.getConsecutiveFailures()).isZero();
     assertThat(s.getFailedChecks()).isEmpty();
-    s = RolloutEngine.decide(plan, s, null, T0.plusSeconds(180),
+    s = decide(plan, s, null, T0.plusSeconds(180),
         a -> AnalysisResult.failed(List.of("error-ratio: 1 > max 0.05"))).status();
     assertThat(s.getPhase()).isEqualTo("Progressing");
   }
@@ -238,7 +236,7 @@ class RolloutEngineTest {
   void prometheusUnreachablePausesWithoutAdvancingOrRollingBackThenResumes() {
     Rollout plan = withAnalysis(fourSteps(), 1);
     RolloutStatus s = at(plan, null, T0).status();
-    Decision down = RolloutEngine.decide(plan, s, null, T0.plus(Duration.ofMinutes(9)),
+    Decision down = decide(plan, s, null, T0.plus(Duration.ofMinutes(9)),
         a -> AnalysisResult.unavailable("connection refused"));
     assertThat(down.status().getPhase()).isEqualTo("Paused");
     assertThat(down.status().getReason()).isEqualTo("AnalysisUnavailable");
@@ -248,13 +246,13 @@ class RolloutEngineTest {
     assertThat(down.requeueAfter()).isEqualTo(Duration.ofMinutes(1));
 
     // past the step's end, still unreachable: no step, no rollback
-    Decision stillDown = RolloutEngine.decide(plan, down.status(), null, T0.plus(Duration.ofMinutes(30)),
+    Decision stillDown = decide(plan, down.status(), null, T0.plus(Duration.ofMinutes(30)),
         a -> AnalysisResult.unavailable("connection refused"));
     assertThat(stillDown.status().getStep()).isZero();
     assertThat(stillDown.status().getPhase()).isEqualTo("Paused");
     assertThat(stillDown.transitions()).isEmpty();
 
-    Decision back = RolloutEngine.decide(plan, stillDown.status(), null, T0.plus(Duration.ofMinutes(31)),
+    Decision back = decide(plan, stillDown.status(), null, T0.plus(Duration.ofMinutes(31)),
         a -> AnalysisResult.passed(null));
     assertThat(back.status().getPhase()).isEqualTo("Progressing");
     assertThat(back.status().getStep()).as("the minute left of the step is still to run").isZero();
@@ -265,7 +263,7 @@ class RolloutEngineTest {
   void aQueryPrometheusRefusesFailsTheRolloutHoldingItsPercentage() {
     Rollout plan = withAnalysis(fourSteps(), 1);
     RolloutStatus s = at(plan, null, T0).status();
-    Decision d = RolloutEngine.decide(plan, s, null, T0.plusSeconds(60),
+    Decision d = decide(plan, s, null, T0.plusSeconds(60),
         a -> AnalysisResult.refused("error-ratio: bad_data: parse error"));
     assertThat(d.status().getPhase()).isEqualTo("Failed");
     assertThat(d.percentage()).isEqualTo(1.0);

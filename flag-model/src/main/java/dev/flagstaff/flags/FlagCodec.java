@@ -2,6 +2,7 @@ package dev.flagstaff.flags;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,22 +119,7 @@ public final class FlagCodec {
 
   private static void appendString(StringBuilder json, String s) {
     json.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"': json.append("\\\""); break;
-        case '\\': json.append("\\\\"); break;
-        case '\n': json.append("\\n"); break;
-        case '\r': json.append("\\r"); break;
-        case '\t': json.append("\\t"); break;
-        default:
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-      }
-    }
+    JsonStringEncoder.getInstance().quoteAsString(s, json);
     json.append('"');
   }
 }

@@ -1,5 +1,7 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.configmap;
 
+import dev.flagstaff.operator.FlagEvents;
+import dev.flagstaff.operator.status.Conditions;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -16,8 +18,8 @@ import java.util.stream.Collectors;
  * (creationTimestamp, then name) that is not being deleted owns it; the others are refused. Computed from the
  * informer cache through an index on namespace/key, so a restart reaches the same answer.
  */
-final class KeyOwnership {
-  static final String INDEX = "flagstaff.dev/namespace-key";
+public final class KeyOwnership {
+  public static final String INDEX = "flagstaff.dev/namespace-key";
 
   private static final Comparator<FeatureFlag> FIRST_CLAIM =
       Comparator.comparing(KeyOwnership::createdAt).thenComparing(f -> f.getMetadata().getName());
@@ -26,18 +28,18 @@ final class KeyOwnership {
   private final Consumer<ResourceID> reconcile;
 
   /** @param reconcile asks for a FeatureFlag to be reconciled (it may take over a released key) */
-  KeyOwnership(IndexedResourceCache<FeatureFlag> cache, Consumer<ResourceID> reconcile) {
+  public KeyOwnership(IndexedResourceCache<FeatureFlag> cache, Consumer<ResourceID> reconcile) {
     this.cache = cache;
     this.reconcile = reconcile;
   }
 
   /** The index function: each FeatureFlag under namespace/key. */
-  static List<String> indexKeys(FeatureFlag flag) {
+  public static List<String> indexKeys(FeatureFlag flag) {
     return List.of(indexKey(flag.getMetadata().getNamespace(), flag.flagKey()));
   }
 
   /** The owner of {@code flag}'s key, {@code flag} itself included among the claimants. */
-  FeatureFlag owner(FeatureFlag flag) {
+  public FeatureFlag owner(FeatureFlag flag) {
     String key = flag.flagKey();
     return claimants(flag.getMetadata().getNamespace(), key, flag).stream()
         .filter(other -> !other.isMarkedForDeletion())
@@ -49,7 +51,7 @@ final class KeyOwnership {
    * {@code owner} has just claimed its key: reconcile the other claimants that do not yet know they are refused (a
    * rival created in the same instant may have been reconciled before the owner was in the cache).
    */
-  void remindRivals(FeatureFlag owner) {
+  public void remindRivals(FeatureFlag owner) {
     claimants(owner.getMetadata().getNamespace(), owner.flagKey(), null).stream()
         .filter(other -> !sameResource(other, owner) && !other.isMarkedForDeletion() && !knowsItIsRefused(other))
         .forEach(other -> reconcile.accept(ResourceID.fromResource(other)));
@@ -65,7 +67,7 @@ final class KeyOwnership {
    * {@code flag} no longer claims {@code key} (deleted, or its key changed): the other claimants still alive, oldest
    * first. The caller removes the key when there are none; otherwise they are reconciled so the next one takes over.
    */
-  List<FeatureFlag> release(FeatureFlag flag, String namespace, String key) {
+  public List<FeatureFlag> release(FeatureFlag flag, String namespace, String key) {
     List<FeatureFlag> others = claimants(namespace, key, null).stream()
         .filter(other -> !sameResource(other, flag) && !other.isMarkedForDeletion())
         .sorted(FIRST_CLAIM)

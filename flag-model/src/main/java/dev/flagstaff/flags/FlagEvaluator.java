@@ -3,7 +3,7 @@ package dev.flagstaff.flags;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What a resolved flag means for one request (DESIGN.md, "Evaluation"):
+ * What a resolved flag means for one request:
  * <ol>
  *   <li>unknown flag or {@code enabled:false} → off;</li>
  *   <li>actor in {@code actors} → on;</li>

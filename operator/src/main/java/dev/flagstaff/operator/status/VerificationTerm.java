@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import dev.flagstaff.api.v1alpha1.Durations;
 import java.time.Duration;
@@ -13,15 +13,15 @@ import java.time.temporal.ChronoUnit;
  * @param ready whether the term has passed
  * @param wakeAfter when the term will have passed, or null when it has or the flag is not fully on
  */
-record VerificationTerm(String environment, String fullyOnSince, Duration term, boolean ready, Duration wakeAfter) {
-  static final Duration DEFAULT_TERM = Duration.ofHours(24);
+public record VerificationTerm(String environment, String fullyOnSince, Duration term, boolean ready, Duration wakeAfter) {
+  public static final Duration DEFAULT_TERM = Duration.ofHours(24);
 
   /**
    * @param fullyOn whether the state in effect is fully on
    * @param previousSince the status's fullyOnSince so far, or null
    * @param verification spec.verification, or null for the default
    */
-  static VerificationTerm of(String environment, boolean fullyOn, String previousSince, String verification,
+  public static VerificationTerm of(String environment, boolean fullyOn, String previousSince, String verification,
       Instant now) {
     Duration term = verification == null || !Durations.isValid(verification)
         ? DEFAULT_TERM : Durations.parse(verification);
@@ -35,7 +35,7 @@ record VerificationTerm(String environment, String fullyOnSince, Duration term, 
   }
 
   /** {@code 24h}, {@code 1h30m}, {@code 45s}: the term as people write it. */
-  String termWords() {
+  public String termWords() {
     long seconds = term.toSeconds();
     StringBuilder words = new StringBuilder();
     if (seconds / 3600 > 0) words.append(seconds / 3600).append('h');
@@ -44,12 +44,12 @@ record VerificationTerm(String environment, String fullyOnSince, Duration term, 
     return words.toString();
   }
 
-  String readyMessage() {
+  public String readyMessage() {
     return "fully on in " + environment + " since " + fullyOnSince + " (" + termWords()
         + "): remove the flag from the code, then delete this FeatureFlag";
   }
 
-  String verifyingMessage() {
+  public String verifyingMessage() {
     return "fully on in " + environment + " since " + fullyOnSince + "; ready for cleanup at "
         + Instant.parse(fullyOnSince).plus(term) + " (" + termWords() + ")";
   }

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -9,23 +9,23 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** kstatus conditions: building them, and keeping {@code lastTransitionTime} unless the status flips. */
-final class Conditions {
-  static final String READY = "Ready";
-  static final String RECONCILING = "Reconciling";
-  static final String STALLED = "Stalled";
+public final class Conditions {
+  public static final String READY = "Ready";
+  public static final String RECONCILING = "Reconciling";
+  public static final String STALLED = "Stalled";
   /** While the environment has a rollout: True while it progresses or once completed, else False with why. */
-  static final String ROLLOUT = "Rollout";
+  public static final String ROLLOUT = "Rollout";
   /** In the verification environment, once fully on: True when the verification term has passed. */
-  static final String READY_FOR_CLEANUP = "ReadyForCleanup";
-  static final String VERIFICATION_COMPLETE = "VerificationComplete";
-  static final String VERIFYING = "Verifying";
+  public static final String READY_FOR_CLEANUP = "ReadyForCleanup";
+  public static final String VERIFICATION_COMPLETE = "VerificationComplete";
+  public static final String VERIFYING = "Verifying";
 
   private Conditions() {}
 
   /** A condition's or Event's message is cut to this many characters, whatever the resource holds. */
-  static final int MAX_MESSAGE = 1024;
+  public static final int MAX_MESSAGE = 1024;
 
-  static Condition of(String type, boolean status, String reason, String message, Long observedGeneration) {
+  public static Condition of(String type, boolean status, String reason, String message, Long observedGeneration) {
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status ? "True" : "False")
@@ -35,7 +35,7 @@ final class Conditions {
         .build();
   }
 
-  static String bounded(String message) {
+  public static String bounded(String message) {
     return message == null || message.length() <= MAX_MESSAGE ? message
         : message.substring(0, MAX_MESSAGE - 3) + "...";
   }
@@ -44,7 +44,7 @@ final class Conditions {
    * {@code desired} with the {@code lastTransitionTime} of the same condition in {@code previous} when its status is
    * unchanged, else {@code now}.
    */
-  static Condition transition(List<Condition> previous, Condition desired, Instant now) {
+  public static Condition transition(List<Condition> previous, Condition desired, Instant now) {
     String time = find(previous, desired.getType())
         .filter(old -> Objects.equals(old.getStatus(), desired.getStatus()) && old.getLastTransitionTime() != null)
         .map(Condition::getLastTransitionTime)
@@ -52,14 +52,14 @@ final class Conditions {
     return new ConditionBuilder(desired).withLastTransitionTime(time).build();
   }
 
-  static Optional<Condition> find(List<Condition> conditions, String type) {
+  public static Optional<Condition> find(List<Condition> conditions, String type) {
     if (conditions == null) {
       return Optional.empty();
     }
     return conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
-  static boolean isTrue(List<Condition> conditions, String type) {
+  public static boolean isTrue(List<Condition> conditions, String type) {
     return find(conditions, type).map(c -> "True".equals(c.getStatus())).orElse(false);
   }
 }

@@ -1,7 +1,8 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.flagstaff.operator.FlagEvents;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import dev.flagstaff.flags.FlagState;
@@ -71,7 +72,7 @@ class StatusAggregatorTest {
 
   /** The status of a flag without rollout or verification term. */
   private static FeatureFlagStatus desired(StatusAggregator statuses, FeatureFlag flag, String key, Verdict verdict) {
-    return statuses.status(flag, key, new FlagPlan(verdict, null, null, null, null, List.of(), List.of(), null), null,
+    return statuses.status(flag, key, PlannedStatus.of(verdict, null, null), null,
         null);
   }
 }

@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
@@ -14,13 +14,13 @@ import java.util.Optional;
  * looks: on the resource, as {@code Ready=False} with reason {@code Forbidden} and the server's own words (which
  * name the verb, the resource and the namespace), and {@code Reconciling=True} while JOSDK retries with backoff.
  */
-final class ApiRefusal {
-  static final String FORBIDDEN = "Forbidden";
+public final class ApiRefusal {
+  public static final String FORBIDDEN = "Forbidden";
 
   private ApiRefusal() {}
 
   /** The server's message when {@code e} was caused by a 403, else empty. */
-  static Optional<String> of(Throwable e) {
+  public static Optional<String> of(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof KubernetesClientException k && k.getCode() == 403) {
         String said = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
@@ -36,7 +36,7 @@ final class ApiRefusal {
    * {@code flag}'s status with Ready, Reconciling and Stalled saying so, other conditions kept; empty when the
    * status already says exactly that (nothing to write on a further retry).
    */
-  static Optional<FeatureFlagStatus> status(FeatureFlag flag, String message, Instant now) {
+  public static Optional<FeatureFlagStatus> status(FeatureFlag flag, String message, Instant now) {
     FeatureFlagStatus current = flag.getStatus() == null ? new FeatureFlagStatus() : flag.getStatus();
     List<Condition> previous = current.getConditions() == null ? List.of() : current.getConditions();
     Long generation = flag.getMetadata().getGeneration();

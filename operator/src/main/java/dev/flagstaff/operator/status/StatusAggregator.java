@@ -1,4 +1,4 @@
-package dev.flagstaff.operator;
+package dev.flagstaff.operator.status;
 
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
@@ -19,15 +19,15 @@ import java.util.List;
  * with the reason, not Ready. Each condition carries observedGeneration; its lastTransitionTime moves only when
  * its status flips.
  */
-final class StatusAggregator {
+public final class StatusAggregator {
   /** The condition types this operator writes; any other type in the status belongs to someone else. */
-  static final java.util.Set<String> OWN = java.util.Set.of(Conditions.READY, Conditions.RECONCILING,
+  public static final java.util.Set<String> OWN = java.util.Set.of(Conditions.READY, Conditions.RECONCILING,
       Conditions.STALLED, Conditions.ROLLOUT, Conditions.READY_FOR_CLEANUP, PropagatedCondition.TYPE);
 
   private final String environment;
   private final Clock clock;
 
-  StatusAggregator(String environment, Clock clock) {
+  public StatusAggregator(String environment, Clock clock) {
     this.environment = environment;
     this.clock = clock;
   }
@@ -38,7 +38,7 @@ final class StatusAggregator {
    * @param configMapVersion the ConfigMap version holding the flag's value, or null
    * @param propagation how many consumers serve that version, or null when the value was not written (refused)
    */
-  FeatureFlagStatus status(FeatureFlag flag, String key, FlagPlan plan, String configMapVersion,
+  public FeatureFlagStatus status(FeatureFlag flag, String key, PlannedStatus plan, String configMapVersion,
       Propagation.Result propagation) {
     Verdict verdict = plan.verdict();
     RolloutStatus rollout = plan.rolloutStatus();
@@ -87,7 +87,7 @@ final class StatusAggregator {
   }
 
   /** A copy of {@code flag} carrying {@code status}, for replacing the status; the cached {@code flag} is untouched. */
-  static FeatureFlag withStatus(FeatureFlag flag, FeatureFlagStatus status) {
+  public static FeatureFlag withStatus(FeatureFlag flag, FeatureFlagStatus status) {
     FeatureFlag copy = new FeatureFlag();
     copy.setMetadata(new ObjectMetaBuilder(flag.getMetadata()).build());
     copy.setSpec(flag.getSpec());
