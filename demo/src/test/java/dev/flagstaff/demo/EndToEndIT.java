@@ -151,6 +151,7 @@ class EndToEndIT {
   @Test
   void rollbackLatencyOverRepeatedFlips() throws Exception {
     apply("05-enable-globally.yaml");
+    awaitEntry("{\"enabled\":true,");
     awaitDecision(true);
     List<Double> millis = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
