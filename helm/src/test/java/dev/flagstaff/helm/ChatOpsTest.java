@@ -68,9 +68,8 @@ class ChatOpsTest {
     List<Role> roles = manifests.ofType(Role.class).stream().filter(r -> r.getMetadata().getName().equals(CHATOPS))
         .toList();
     assertThat(roles).extracting(r -> r.getMetadata().getNamespace()).containsExactlyInAnyOrder("team-a", "team-b");
-    assertThat(roles).allSatisfy(role -> assertThat(Rules.grants(role.getRules())).isEqualTo(Set.of(
-        "flagstaff.dev/featureflags:get", "flagstaff.dev/featureflags:list", "flagstaff.dev/featureflags:watch",
-        "flagstaff.dev/featureflags:patch", "flagstaff.dev/featureflags:delete", "/events:create")));
+    assertThat(roles).allSatisfy(role -> assertThat(Rules.grants(role.getRules()))
+        .as("the calls observed on a real API server (%s)", Rules.RECORD).isEqualTo(Rules.CHATOPS));
     assertThat(manifests.ofType(RoleBinding.class)).filteredOn(b -> b.getMetadata().getName().equals(CHATOPS))
         .hasSize(2).allSatisfy(binding -> {
           assertThat(binding.getRoleRef().getName()).isEqualTo(CHATOPS);
@@ -118,8 +117,10 @@ class ChatOpsTest {
   void writingToGitItOnlyReadsFlagsAndTakesTheCredentialsFromTheSecret() {
     Manifests manifests = Chart.render(ON_GIT);
 
-    assertThat(Rules.grants(manifests.get(Role.class, CHATOPS).getRules())).isEqualTo(Set.of(
-        "flagstaff.dev/featureflags:get", "flagstaff.dev/featureflags:list", "flagstaff.dev/featureflags:watch"));
+    // the reads among the calls observed with the kubernetes target (the git target is not run as the chart's user)
+    assertThat(Rules.grants(manifests.get(Role.class, CHATOPS).getRules())).isEqualTo(Rules.CHATOPS.stream()
+        .filter(g -> g.startsWith("flagstaff.dev/featureflags:") && !g.endsWith(":patch") && !g.endsWith(":delete"))
+        .collect(java.util.stream.Collectors.toSet()));
     assertThat(env(manifests, ENDPOINT))
         .containsEntry("FLAGSTAFF_CHATOPS_TARGET", "git")
         .containsEntry("FLAGSTAFF_CHATOPS_GIT_URL", "https://git.example/platform/flags.git")

@@ -64,4 +64,7 @@ final class Rules {
 
   /** What the endpoint may do in its namespace. */
   static final Set<String> ENDPOINT = recorded("slack-endpoint");
+
+  /** What the endpoint may do, beyond {@link #ENDPOINT}, in each chatops namespace with chatops.target kubernetes. */
+  static final Set<String> CHATOPS = recorded("slack-endpoint+chatops");
 }

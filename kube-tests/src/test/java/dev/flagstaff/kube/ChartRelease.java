@@ -102,9 +102,15 @@ final class ChartRelease {
 
   /** The endpoint's jar as pod {@code pod}, Slack's events on {@code eventsPort}, once its {@code /readyz} answers. */
   JarProcess startEndpoint(String pod, int eventsPort, int management) {
-    return startAndAwait(run("slack-endpoint", Repository.endpointJar(), pod,
-        Map.of("FLAGSTAFF_PORT", String.valueOf(eventsPort), "FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management))),
-        management, "/readyz");
+    return startEndpoint(pod, eventsPort, management, Map.of());
+  }
+
+  /** As {@link #startEndpoint(String, int, int)}, with more of the environment overridden (e.g. a mounted file's path). */
+  JarProcess startEndpoint(String pod, int eventsPort, int management, Map<String, String> more) {
+    Map<String, String> overrides = new HashMap<>(more);
+    overrides.put("FLAGSTAFF_PORT", String.valueOf(eventsPort));
+    overrides.put("FLAGSTAFF_MANAGEMENT_PORT", String.valueOf(management));
+    return startAndAwait(run("slack-endpoint", Repository.endpointJar(), pod, overrides), management, "/readyz");
   }
 
   private static JarProcess startAndAwait(JarProcess process, int management, String probe) {

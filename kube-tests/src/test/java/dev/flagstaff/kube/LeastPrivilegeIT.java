@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flagstaff.testkit.JarProcess;
+import dev.flagstaff.testkit.SeedLines;
 import dev.flagstaff.testkit.SlackApiStub;
+import dev.flagstaff.testkit.SlackRequests;
 import dev.flagstaff.testkit.kube.AuditLog;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -69,20 +72,12 @@ class LeastPrivilegeIT {
             && e.name().equals("flagstaff-consumer-flagstaff-slack-endpoint-0")));
 
     AuditLog audit = server.auditLog();
-    List<String> committed = Files.readAllLines(RECORD).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     List<String> record = new ArrayList<>();
     for (String component : List.of("operator", "slack-endpoint")) {
-      String user = release.user(component);
-      Set<String> observed = audit.by(user).entries().stream()
-          .filter(e -> !e.resource().isEmpty())
-          .map(LeastPrivilegeIT::grant)
-          .collect(Collectors.toCollection(TreeSet::new));
-      assertThat(audit.by(user).forbidden().entries()).as("calls of %s refused", component).isEmpty();
+      Set<String> observed = observed(audit, release.user(component), component);
       Set<String> expected = new TreeSet<>(observed);
       expected.removeAll(GRANTED_TO_EVERY_USER);
-      committed.stream().map(l -> l.split("\t")).filter(f -> f[0].equals(component) && f[2].startsWith("unobserved"))
-          .forEach(f -> expected.add(f[1]));
+      expected.addAll(committed(component, "unobserved"));
       assertThat(granted(server, namespace, release.serviceAccount(component)))
           .as("what the chart's Roles grant %s, against the calls it made (and the record's unobserved lines)",
               component)
@@ -90,10 +85,93 @@ class LeastPrivilegeIT {
       observed.forEach(g -> record.add(component + "\t" + g + "\t"
           + (GRANTED_TO_EVERY_USER.contains(g) ? "observed, granted to every user (system:basic-user)" : "observed")));
     }
-    Path written = Path.of("target", "observed-calls.txt");
+    assertRecorded(List.of("operator", "slack-endpoint"), record, "observed-calls.txt");
+  }
+
+  /**
+   * With {@code chatops.enabled}, the seed walked by its own ChatOps lines as signed slash commands to an endpoint
+   * running as the chart's ServiceAccount: what the endpoint then calls beyond its usual calls must be exactly what
+   * the chart's chatops Role grants, and the record's {@value #CHATOPS} lines.
+   */
+  @Test
+  void withChatOpsTheEndpointIsGrantedExactlyTheCallsTheSlashCommandMakes(RealApiServer server) throws Exception {
+    String namespace = server.freshNamespace("least-privilege-chatops");
+    slack = SlackApiStub.start();
+    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "chatops.enabled=true",
+        "chatops.policy.environments.production.users[0]=U0PRODUCER",
+        "chatops.policy.environments.production.channels[0]=C0PRODUCTION",
+        "chatops.policy.environments.dev.users[0]=U0PRODUCER",
+        "chatops.policy.environments.staging.users[0]=U0PRODUCER",
+        "chatops.policy.environments.staging-ref.users[0]=U0PRODUCER");
+    // The chart mounts its chatops ConfigMap at FLAGSTAFF_CHATOPS_POLICY; here the jar reads that ConfigMap's file.
+    String policy = server.client().configMaps().inNamespace(namespace).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().endsWith("-chatops")).findFirst().orElseThrow()
+        .getData().get("policy.yaml");
+    Path policyFile = Files.writeString(Files.createTempFile(server.dir(), "policy", ".yaml"), policy);
+    processes.add(release.startOperator("flagstaff-operator-a", JarProcess.freePort()));
+    int eventsPort = JarProcess.freePort();
+    processes.add(release.startEndpoint("flagstaff-slack-endpoint-0", eventsPort, JarProcess.freePort(),
+        Map.of("FLAGSTAFF_CHATOPS_POLICY", policyFile.toString())));
+    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    kubectl.run("apply", "-f", SEED.resolve("01-define.yaml").toString()).orThrow();
+    kubectl.run("wait", "--for=condition=Propagated", "--timeout=60s", "ff/slack-events-app-home-opened").orThrow();
+    SlackRequests commands = SlackRequests.forCommands(ChartRelease.SIGNING_SECRET, eventsPort);
+    int id = 0;
+    for (SeedLines.Step step : SeedLines.STEPS) {
+      String url = slack.responseUrl("least-privilege-" + (++id));
+      var ack = commands.sendForm(SlackRequests.slashCommand("/flagstaff", step.line(), "T0FLAGSTAFF", "U0PRODUCER",
+          "alice", "C0PRODUCTION", "production", url));
+      assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+      await(step.line() + " answered").atMost(Duration.ofSeconds(90)).until(() -> !slack.hookPosts(url).isEmpty());
+      assertThat(slack.hookPosts(url).get(0).body()).as(step.line()).contains("in_channel");
+    }
+
+    String user = release.user("slack-endpoint");
+    Set<String> usual = committed("slack-endpoint", "");
+    Set<String> chatops = new TreeSet<>(observed(server.auditLog(), user, "slack-endpoint with chatops"));
+    chatops.removeAll(usual);
+    chatops.removeAll(GRANTED_TO_EVERY_USER);
+    Set<String> expected = new TreeSet<>(usual);
+    expected.addAll(chatops);
+    expected.addAll(committed(CHATOPS, "unobserved"));
+    assertThat(granted(server, namespace, release.serviceAccount("slack-endpoint")))
+        .as("what the chart's Roles grant the endpoint with chatops, against the calls it made beyond its usual ones")
+        .isEqualTo(expected);
+    assertRecorded(List.of(CHATOPS), chatops.stream().map(g -> CHATOPS + "\t" + g + "\tobserved").toList(),
+        "observed-calls-chatops.txt");
+  }
+
+  /** The record's component for what the endpoint calls with chatops.enabled beyond its usual calls. */
+  static final String CHATOPS = "slack-endpoint+chatops";
+
+  /** The grants {@code user} was observed using, once none of its calls was refused. */
+  private static Set<String> observed(AuditLog audit, String user, String who) {
+    assertThat(audit.by(user).forbidden().entries()).as("calls of %s refused", who).isEmpty();
+    return audit.by(user).entries().stream()
+        .filter(e -> !e.resource().isEmpty())
+        .map(LeastPrivilegeIT::grant)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The committed record's grants of {@code component} whose third column starts with {@code how}. */
+  private static Set<String> committed(String component, String how) throws IOException {
+    return committedLines().stream().map(l -> l.split("\t"))
+        .filter(f -> f[0].equals(component) && f[2].startsWith(how) && !f[2].contains("granted to every user"))
+        .map(f -> f[1]).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static List<String> committedLines() throws IOException {
+    return Files.readAllLines(RECORD).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+  }
+
+  /** This run's observed lines of {@code components} equal the committed record's (and are written for a diff). */
+  private static void assertRecorded(List<String> components, List<String> record, String file) throws IOException {
+    Path written = Path.of("target", file);
     Files.write(written, record);
-    assertThat(committed.stream().filter(l -> l.split("\t")[2].startsWith("observed")).toList())
-        .as("the observed calls in the committed record %s (this run's are in kube-tests/%s)", RECORD, written)
+    assertThat(committedLines().stream()
+        .filter(l -> components.contains(l.split("\t")[0]) && l.split("\t")[2].startsWith("observed")).toList())
+        .as("the observed calls of %s in the committed record %s (this run's are in kube-tests/%s)", components,
+            RECORD, written)
         .containsExactlyElementsOf(record);
   }
 

@@ -40,6 +40,11 @@ public final class SlackRequests {
     return new SlackRequests(signingSecret, URI.create("http://127.0.0.1:" + port + EVENTS_PATH));
   }
 
+  /** Slash commands, signed with {@code signingSecret}, to an endpoint's events port on loopback. */
+  public static SlackRequests forCommands(String signingSecret, int port) {
+    return new SlackRequests(signingSecret, URI.create("http://127.0.0.1:" + port + COMMANDS_PATH));
+  }
+
   public URI endpoint() {
     return endpoint;
   }
