@@ -44,6 +44,8 @@ trap cleanup EXIT
 
 echo '{"slack_events_app_home_opened": {"enabled": false}}' > "$WORK/flags.json"
 
+# GC logs: p3-{flagstaff,bolt}-gc.log for the full run, p3-tail-… and p3-quick-… for the others.
+GC=p3$([[ "${P3_QUICK:-}" == 1 ]] && echo -quick || { [[ "${P3_TAIL:-}" == 1 ]] && echo -tail || true; })
 JFR=()
 if [[ "${P3_JFR:-}" == 1 ]]; then
   JFR=(-XX:StartFlightRecording=filename=$RESULTS/p3-flagstaff.jfr,settings=profile)
@@ -53,11 +55,11 @@ fi
 SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ FLAGSTAFF_HOME_FALLBACK=false \
   FLAGSTAFF_FLAGS_FILE=$WORK/flags.json FLAGSTAFF_BIND_ADDRESS=127.0.0.1 \
   FLAGSTAFF_PORT=$FLAGSTAFF_PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ FLAGSTAFF_LOG_LEVEL=WARN \
-  java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/p3-flagstaff-gc.log::filecount=0 \
+  java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/$GC-flagstaff-gc.log::filecount=0 \
   -jar slack-endpoint/target/flagstaff-slack-endpoint.jar > "$WORK/flagstaff.log" 2>&1 &
 PIDS+=($!)
 FLAGSTAFF_PID=$!
-PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/p3-bolt-gc.log::filecount=0 \
+PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/$GC-bolt-gc.log::filecount=0 \
   -jar benchmarks/bolt-peer/target/bolt-peer.jar > "$WORK/bolt.log" 2>&1 &
 PIDS+=($!)
 BOLT_PID=$!
@@ -109,7 +111,7 @@ SCHEDULED=$(grep '^Requests scheduled per target' "$WORK/driver.txt" || true)
         med = ny ? (ny % 2 ? y[(ny+1)/2] : (y[ny/2] + y[ny/2+1]) / 2) : 0
         printf "%s: %d pauses (%d young), young median %.1f ms, longest %.1f ms; allocated %d MB", s, np, ny, med, m, alloc
         if (n>0) printf ", %.1f KB per request (%d scheduled)", alloc*1024/n, n
-        printf "\n" }' "$RESULTS/p3-$s-gc.log"
+        printf "\n" }' "$RESULTS/$GC-$s-gc.log"
   done
 } | tee "$WORK/gc.txt"
 NAME=$([[ "${P3_QUICK:-}" == 1 ]] && echo p3-quick || { [[ "${P3_TAIL:-}" == 1 ]] && echo p3-tail || echo p3-load; })
