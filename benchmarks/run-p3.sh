@@ -3,6 +3,9 @@
 #
 #   benchmarks/run-p3.sh            # builds, runs (about 25 minutes), writes benchmarks/results/p3-load.json
 #   P3_QUICK=1 benchmarks/run-p3.sh # a 2-minute smoke run of the same machinery (results not for quoting)
+#   P3_TAIL=1 benchmarks/run-p3.sh  # issue 12's tail run: 2,000 and 8,000/s only, 3 rounds, no search (~8 min),
+#                                   # writes p3-tail.json / .txt
+# Extra arguments go to the driver (a later one overrides the script's).
 #
 # Starts Flagstaff's endpoint jar and the Bolt peer jar as two JVMs with the same flags, on loopback, then runs
 # the open-loop driver (dev.flagstaff.bench.load.LoadDriver) against both, alternating between them. Flagstaff
@@ -41,6 +44,8 @@ trap cleanup EXIT
 
 echo '{"slack_events_app_home_opened": {"enabled": false}}' > "$WORK/flags.json"
 
+# GC logs: p3-{flagstaff,bolt}-gc.log for the full run, p3-tail-… and p3-quick-… for the others.
+GC=p3$([[ "${P3_QUICK:-}" == 1 ]] && echo -quick || { [[ "${P3_TAIL:-}" == 1 ]] && echo -tail || true; })
 JFR=()
 if [[ "${P3_JFR:-}" == 1 ]]; then
   JFR=(-XX:StartFlightRecording=filename=$RESULTS/p3-flagstaff.jfr,settings=profile)
@@ -50,11 +55,11 @@ fi
 SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ FLAGSTAFF_HOME_FALLBACK=false \
   FLAGSTAFF_FLAGS_FILE=$WORK/flags.json FLAGSTAFF_BIND_ADDRESS=127.0.0.1 \
   FLAGSTAFF_PORT=$FLAGSTAFF_PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ FLAGSTAFF_LOG_LEVEL=WARN \
-  java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/p3-flagstaff-gc.log::filecount=0 \
+  java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/$GC-flagstaff-gc.log::filecount=0 \
   -jar slack-endpoint/target/flagstaff-slack-endpoint.jar > "$WORK/flagstaff.log" 2>&1 &
 PIDS+=($!)
 FLAGSTAFF_PID=$!
-PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/p3-bolt-gc.log::filecount=0 \
+PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/$GC-bolt-gc.log::filecount=0 \
   -jar benchmarks/bolt-peer/target/bolt-peer.jar > "$WORK/bolt.log" 2>&1 &
 PIDS+=($!)
 BOLT_PID=$!
@@ -70,6 +75,9 @@ PATH_=/api/v4/integrations/slack/events
 if [[ "${P3_QUICK:-}" == 1 ]]; then
   ARGS=(--rates 500,2000 --duration 5 --rounds 1 --warmup 5 --search 4000 --search-duration 5 --search-steps 1
         --out "$RESULTS/p3-quick.json")
+elif [[ "${P3_TAIL:-}" == 1 ]]; then
+  ARGS=(--rates 2000,8000 --duration 20 --rounds 3 --warmup 20 --warmup-rate 2000 --search ""
+        --out "$RESULTS/p3-tail.json")
 else
   ARGS=(--rates 500,1000,2000,4000 --duration 20 --rounds 3 --warmup 30 --warmup-rate 1000
         --search 6000,8000,12000,16000,24000,32000 --search-duration 15 --search-steps 6
@@ -84,11 +92,27 @@ java -Xms256m -Xmx256m -cp benchmarks/drivers/target/drivers.jar dev.flagstaff.b
   --disturbed-above-cores "${P3_DISTURBED_ABOVE:-0.5}" --attempts 3 \
   "${ARGS[@]}" "$@" | tee "$WORK/driver.txt"
 
+# A last full collection of each server, so its GC log accounts for every byte allocated during the run.
+jcmd "$FLAGSTAFF_PID" GC.run > /dev/null
+jcmd "$BOLT_PID" GC.run > /dev/null
+sleep 1
+SCHEDULED=$(grep '^Requests scheduled per target' "$WORK/driver.txt" || true)
 {
-  echo "# GC pauses (from -Xlog:gc), count and longest"
+  echo "# GC pauses (from -Xlog:gc): count, median and longest young pause; allocation over the whole run"
+  echo "# (the sum, over the log's collections, of heap-before minus the previous heap-after), per request scheduled"
   for s in flagstaff bolt; do
-    awk -v s=$s '/Pause/ { n++; v=$NF; sub("ms","",v); if (v+0>m) m=v+0 } END { printf "%s: %d pauses, longest %.1f ms\n", s, n, m }' "$RESULTS/p3-$s-gc.log"
+    n=$(sed -n "s/.* $s=\([0-9]*\).*/\1/p" <<< "$SCHEDULED")
+    awk -v s=$s -v n="${n:-0}" '
+      /Pause Young/ { v=$NF; sub("ms","",v); y[++ny]=v+0; if (v+0>m) m=v+0 }
+      /Pause/ { np++ }
+      match($0, /[0-9]+M->[0-9]+M/) { split(substr($0, RSTART, RLENGTH), a, /M->|M/); alloc+=a[1]-prev; prev=a[2] }
+      END {
+        for (i = 2; i <= ny; i++) { v = y[i]; for (j = i - 1; j > 0 && y[j] > v; j--) y[j+1] = y[j]; y[j+1] = v }
+        med = ny ? (ny % 2 ? y[(ny+1)/2] : (y[ny/2] + y[ny/2+1]) / 2) : 0
+        printf "%s: %d pauses (%d young), young median %.1f ms, longest %.1f ms; allocated %d MB", s, np, ny, med, m, alloc
+        if (n>0) printf ", %.1f KB per request (%d scheduled)", alloc*1024/n, n
+        printf "\n" }' "$RESULTS/$GC-$s-gc.log"
   done
 } | tee "$WORK/gc.txt"
-NAME=$([[ "${P3_QUICK:-}" == 1 ]] && echo p3-quick || echo p3-load)
+NAME=$([[ "${P3_QUICK:-}" == 1 ]] && echo p3-quick || { [[ "${P3_TAIL:-}" == 1 ]] && echo p3-tail || echo p3-load; })
 cat "$WORK/driver.txt" "$WORK/gc.txt" > "$RESULTS/$NAME.txt"

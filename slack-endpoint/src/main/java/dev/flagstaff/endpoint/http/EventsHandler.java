@@ -9,9 +9,6 @@ import dev.flagstaff.endpoint.events.Worker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
@@ -33,6 +30,8 @@ public final class EventsHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(EventsHandler.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_EVENT_ID = 255;
+  private static final String JSON_TYPE = "application/json";
+  private static final byte[] OK = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
 
   private final String path;
   private final int maxBodyBytes;
@@ -125,13 +124,13 @@ public final class EventsHandler extends Handler.Abstract {
       refuse(response, callback, 401, verdict.code());
       return;
     }
-    if (!isUtf8(body)) {
+    if (!Utf8.isValid(body)) {
       refuse(response, callback, 400, "invalid_utf8");
       return;
     }
 
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null || !contentType.regionMatches(true, 0, JSON_TYPE, 0, JSON_TYPE.length())) {
       refuse(response, callback, 400, "unsupported_media_type");
       return;
     }
@@ -156,17 +155,6 @@ public final class EventsHandler extends Handler.Abstract {
       metrics.event(type, "unknown_type");
       LOG.info("acknowledged a payload of unhandled type {}", shown(type));
       answer(response, callback, 200, "{\"ok\":true}");
-    }
-  }
-
-  /** Strictly UTF-8, as Slack sends: an invalid or overlong sequence is refused rather than replaced. */
-  private static boolean isUtf8(byte[] body) {
-    try {
-      StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
     }
   }
 
@@ -224,7 +212,7 @@ public final class EventsHandler extends Handler.Abstract {
       } else {
         metrics.event(eventType, "ignored");
       }
-      answer(response, callback, 200, "{\"ok\":true}");
+      answer(response, callback, 200, OK);
     }
   }
 
@@ -253,8 +241,13 @@ public final class EventsHandler extends Handler.Abstract {
   }
 
   private static void answer(Response response, Callback callback, int status, String json) {
+    answer(response, callback, status, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Jetty only reads the bytes, so a constant body is shared by every answer. */
+  private static void answer(Response response, Callback callback, int status, byte[] json) {
     response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+    response.write(true, ByteBuffer.wrap(json), callback);
   }
 }

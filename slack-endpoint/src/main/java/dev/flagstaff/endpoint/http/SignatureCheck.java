@@ -3,7 +3,6 @@ package dev.flagstaff.endpoint.http;
 import dev.flagstaff.runtime.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import javax.crypto.Mac;
@@ -19,6 +18,7 @@ public final class SignatureCheck {
   private static final String VERSION_PREFIX = "v0=";
   private static final String ALGORITHM = "HmacSHA256";
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PREFIX = "v0:".getBytes(StandardCharsets.US_ASCII);
   /** "v0=" and 64 hex digits. */
   private static final int SIGNATURE_LENGTH = 3 + 64;
 
@@ -38,10 +38,26 @@ public final class SignatureCheck {
     }
   }
 
-  /** Initialised once with the key; each check works on its own clone (a Mac is not thread-safe). */
+  /**
+   * Initialised once with the key; each thread computes on its own clone (a Mac is not thread-safe), kept with
+   * its scratch buffers, so a check allocates nothing.
+   */
   private final Mac prototype;
+  private final ThreadLocal<Scratch> scratch;
   private final Duration maxAge;
   private final Clock clock;
+
+  /** One thread's Mac and the buffers it writes into. */
+  private static final class Scratch {
+    final Mac mac;
+    final byte[] digest;
+    final byte[] expected = new byte[SIGNATURE_LENGTH];
+
+    Scratch(Mac mac) {
+      this.mac = mac;
+      this.digest = new byte[mac.getMacLength()];
+    }
+  }
 
   public SignatureCheck(Secret signingSecret, Duration maxAge, Clock clock) {
     try {
@@ -50,6 +66,7 @@ public final class SignatureCheck {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(ALGORITHM + " is not available in this JVM", e);
     }
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(cloneOf(prototype)));
     this.maxAge = maxAge;
     this.clock = clock;
   }
@@ -58,7 +75,7 @@ public final class SignatureCheck {
     if (timestamp == null || signature == null) {
       return Result.MISSING_HEADER;
     }
-    if (timestamp.isEmpty() || timestamp.length() > 12 || !timestamp.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (timestamp.isEmpty() || timestamp.length() > 12 || !digits(timestamp)) {
       return Result.BAD_TIMESTAMP;
     }
     long skewMillis = clock.millis() - Long.parseLong(timestamp) * 1000;
@@ -73,27 +90,62 @@ public final class SignatureCheck {
     }
     byte[] expected = expected(timestamp, body);
     // Header values are ISO-8859-1 on the wire; any other length or character simply does not match.
-    byte[] given = signature.getBytes(StandardCharsets.ISO_8859_1);
-    return MessageDigest.isEqual(expected, given) ? Result.OK : Result.BAD_SIGNATURE;
+    return equalInConstantTime(expected, signature) ? Result.OK : Result.BAD_SIGNATURE;
   }
 
-  /** {@code v0=} and the lower-case hex HMAC of {@code v0:{timestamp}:{body}}. */
+  private static boolean digits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** As {@link java.security.MessageDigest#isEqual}: the time depends on the length only, not on the contents. */
+  private static boolean equalInConstantTime(byte[] expected, String given) {
+    if (given.length() != expected.length) {
+      return false;
+    }
+    int difference = 0;
+    for (int i = 0; i < expected.length; i++) {
+      difference |= (expected[i] & 0xff) ^ given.charAt(i);
+    }
+    return difference == 0;
+  }
+
+  /**
+   * {@code v0=} and the lower-case hex HMAC of {@code v0:{timestamp}:{body}}, in this thread's scratch buffer
+   * (valid until its next check). The timestamp is digits only, so its chars are its ASCII bytes.
+   */
   private byte[] expected(String timestamp, byte[] body) {
-    Mac mac = mac();
-    mac.update(("v0:" + timestamp + ":").getBytes(StandardCharsets.US_ASCII));
-    byte[] digest = mac.doFinal(body);
-    byte[] out = new byte[SIGNATURE_LENGTH];
+    Scratch s = scratch.get();
+    Mac mac = s.mac;
+    mac.reset();
+    mac.update(PREFIX);
+    for (int i = 0; i < timestamp.length(); i++) {
+      mac.update((byte) timestamp.charAt(i));
+    }
+    mac.update((byte) ':');
+    mac.update(body);
+    try {
+      mac.doFinal(s.digest, 0);
+    } catch (javax.crypto.ShortBufferException e) {
+      throw new IllegalStateException(ALGORITHM + " digest does not fit " + s.digest.length + " bytes", e);
+    }
+    byte[] out = s.expected;
     out[0] = 'v';
     out[1] = '0';
     out[2] = '=';
-    for (int i = 0; i < digest.length; i++) {
-      out[3 + 2 * i] = HEX[(digest[i] >> 4) & 0xf];
-      out[4 + 2 * i] = HEX[digest[i] & 0xf];
+    for (int i = 0; i < s.digest.length; i++) {
+      out[3 + 2 * i] = HEX[(s.digest[i] >> 4) & 0xf];
+      out[4 + 2 * i] = HEX[s.digest[i] & 0xf];
     }
     return out;
   }
 
-  private Mac mac() {
+  private static Mac cloneOf(Mac prototype) {
     try {
       return (Mac) prototype.clone();
     } catch (CloneNotSupportedException e) {

@@ -64,6 +64,8 @@ public final class LoadDriver {
   private final List<Phase> fixed = new ArrayList<>();
   private final Map<String, Integer> bestRate = new LinkedHashMap<>();
   private final Map<String, Integer> firstFailRate = new LinkedHashMap<>();
+  /** Requests scheduled per target over the whole run (warm-up, lead-ins and repeats included). */
+  private final Map<String, Long> scheduled = new LinkedHashMap<>();
 
   private record Phase(int round, RunResult result) {
   }
@@ -176,6 +178,7 @@ public final class LoadDriver {
       machine.awaitQuiet(quietBelowCores, quietWaitMaxMillis);
     }
     machine.begin();
+    scheduled.merge(target, rate * leadIn.plus(length).toMillis() / 1000, Long::sum);
     RunResult result = OpenLoopRun.run(new OpenLoopRun.Plan(target, targets.get(target), rate, leadIn, length,
         connections, timeout, secret, prefix));
     return result.withOtherCores(machine.otherCores());
@@ -243,16 +246,16 @@ public final class LoadDriver {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "Fixed rates, %d rounds of %d s each (median [min-max] over rounds):%n",
         rounds, duration.toSeconds()));
-    s.append(String.format(Locale.ROOT, "%-10s %6s  %-22s %-26s %10s %8s %9s %10s%n", "target", "rate", "p50 ms",
-        "p99 ms", "max ms", "errors", "achieved", "other CPU"));
+    s.append(String.format(Locale.ROOT, "%-10s %6s  %-22s %-26s %-26s %10s %8s %9s %10s%n", "target", "rate",
+        "p50 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "achieved", "other CPU"));
     for (int rate : rates) {
       for (String target : targets.keySet()) {
         List<RunResult> runs = runs(target, rate);
         if (runs.isEmpty()) {
           continue;
         }
-        s.append(String.format(Locale.ROOT, "%-10s %6d  %-22s %-26s %10.1f %8d %9.0f %10.2f%n", target, rate,
-            spread(runs, RunResult::p50), spread(runs, RunResult::p99),
+        s.append(String.format(Locale.ROOT, "%-10s %6d  %-22s %-26s %-26s %10.1f %8d %9.0f %10.2f%n", target, rate,
+            spread(runs, RunResult::p50), spread(runs, RunResult::p99), spread(runs, RunResult::p999),
             runs.stream().mapToDouble(RunResult::max).max().orElse(Double.NaN),
             runs.stream().mapToLong(RunResult::errors).sum(), median(runs, RunResult::achieved),
             median(runs, RunResult::otherCores)));
@@ -265,6 +268,9 @@ public final class LoadDriver {
             names.get(0), b / a));
       }
     }
+    s.append("Requests scheduled per target, whole run:");
+    scheduled.forEach((target, n) -> s.append(String.format(Locale.ROOT, " %s=%d", target, n)));
+    s.append(String.format("%n"));
     if (!bestRate.isEmpty()) {
       s.append(String.format(Locale.ROOT, "Highest rate with p99 <= %.0f ms and <= 0.1%% errors:%n", p99LimitMs));
       for (String target : targets.keySet()) {
@@ -305,6 +311,9 @@ public final class LoadDriver {
     json.append("  \"targets\": {");
     json.append(String.join(", ", targets.entrySet().stream()
         .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"").toList()));
+    json.append("},\n  \"scheduledRequests\": {");
+    json.append(String.join(", ", scheduled.entrySet().stream()
+        .map(e -> "\"" + e.getKey() + "\": " + e.getValue()).toList()));
     json.append("},\n  \"highestPassingRate\": {");
     json.append(String.join(", ", bestRate.entrySet().stream()
         .map(e -> "\"" + e.getKey() + "\": " + e.getValue()).toList()));

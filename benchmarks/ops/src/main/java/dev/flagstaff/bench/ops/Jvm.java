@@ -74,6 +74,11 @@ final class Jvm implements AutoCloseable {
     return procStatus("VmHWM:");
   }
 
+  /** The number of threads the process has now, or -1 when it is gone. */
+  long threads() {
+    return procStatus("Threads:");
+  }
+
   private long procStatus(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {

@@ -1,27 +1,21 @@
 package dev.flagstaff.bench.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.flagstaff.testkit.KubernetesTestServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * P5 — footprint. With N flags (1,000) already in a fresh mock API server: the operator jar is started, and timed
- * from process start to {@code /readyz} 200 and to every flag Ready; then the endpoint jar, timed from process start
- * to {@code /readyz} 200 and to {@code /flags} listing N keys. Resident memory (VmRSS, and the peak VmHWM) of each,
- * 2 s after it got there. Each configuration of JVM flags is started {@code starts} times.
+ * P5 — footprint on a real kube-apiserver + etcd (one server for the run, fresh namespaces per start). For each
+ * JVM configuration ({@link P5Configs}) and start: the operator jar, as its own ServiceAccount, in a namespace
+ * holding N FeatureFlags without status (timed from process start to {@code /readyz} 200 and to every flag Ready,
+ * or until {@code --operator-seconds}); then the endpoint jar, as its own ServiceAccount, in a namespace whose
+ * ConfigMap holds N keys (timed to {@code /readyz} 200 and to {@code /flags} listing N keys). Resident memory
+ * (VmRSS, and the peak VmHWM), the heap in use and the thread count, 2 s after each got there. The configurations
+ * alternate start by start, so each sees the same machine.
  */
 public final class P5Footprint {
-  private static final String NAMESPACE = "p5";
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private P5Footprint() {
   }
 
@@ -30,104 +24,76 @@ public final class P5Footprint {
     Path operatorJar = args.path("operator-jar", "operator/target/flagstaff-operator.jar");
     Path endpointJar = args.path("endpoint-jar", "slack-endpoint/target/flagstaff-slack-endpoint.jar");
     int n = args.integer("flags", 1000);
-    int starts = args.integer("starts", 3);
-    Path work = args.path("work", "benchmarks/ops/target/p5");
+    int starts = args.integer("starts", 2);
+    int operatorSeconds = args.integer("operator-seconds", 60);
+    List<String> names = args.list("configs", String.join(",", P5Configs.NAMES));
+    Path work = args.path("work", "benchmarks/ops/target/p5").toAbsolutePath();
     Path out = args.path("out", "benchmarks/results/p5-footprint.json");
-    Cluster.quietMock();
-    Map<String, List<String>> configs = new LinkedHashMap<>();
-    configs.put("default", List.of("-Dfile.encoding=UTF-8"));
-    configs.put("Xmx256m", List.of("-Dfile.encoding=UTF-8", "-Xmx256m"));
+    List<String> archives = args.list("archives", "");
 
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("benchmark", "P5 footprint: resident memory and time to ready of both jars with " + n + " flags");
-    try (Machine machine = new Machine()) {
-      Map<String, Object> byConfig = new LinkedHashMap<>();
-      for (var config : configs.entrySet()) {
-        List<Map<String, Object>> runs = new ArrayList<>();
-        for (int s = 0; s < starts; s++) {
-          Map<String, Object> run = once(operatorJar, endpointJar, config.getValue(), n, work);
+    result.put("classDataArchives", archives.isEmpty() ? "made by a training start on the real server" : archives);
+    result.put("benchmark", "P5 footprint: resident memory and time to ready of both jars with " + n + " flags,"
+        + " real kube-apiserver 1.37.2 + etcd on loopback (no audit log), each jar as its own ServiceAccount");
+    Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+    try (Machine machine = new Machine(); OtherCpu otherCpu = new OtherCpu();
+        RealCluster cluster = RealCluster.start(false)) {
+      P5Configs configs = new P5Configs(operatorJar, endpointJar, work, archives);
+      for (int s = 0; s < starts; s++) {
+        for (String name : names) {
+          P5Configs.Choice choice = configs.get(name, cluster, n);
+          Map<String, Object> run = P5Start.run(cluster, operatorJar, endpointJar, choice, n, operatorSeconds, work,
+              otherCpu);
           run.put("start", s + 1);
-          runs.add(run);
-          System.out.println(config.getKey() + " " + Machine.pretty(run));
+          runs.computeIfAbsent(name, k -> new ArrayList<>()).add(run);
+          System.out.println(name + " " + Machine.pretty(run));
+          result.put("configs", summarize(runs, configs));
+          Machine.write(out, result); // what is done so far survives a later failure
         }
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("jvmOptions", config.getValue());
-        c.put("summary", summarize(runs));
-        c.put("runs", runs);
-        byConfig.put(config.getKey(), c);
       }
-      result.put("configs", byConfig);
       result.put("machine", machine.describe());
     }
     Machine.write(out, result);
+    System.out.println(Machine.pretty(table(result)));
     System.out.println("wrote " + out);
   }
 
-  private static Map<String, Object> summarize(List<Map<String, Object>> runs) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    for (String field : runs.get(0).keySet()) {
-      if (runs.get(0).get(field) instanceof Double) {
-        s.put(field, Stats.spread(runs.stream().map(r -> (Double) r.get(field)).toList()));
-      }
-    }
-    return s;
-  }
-
-  private static Map<String, Object> once(Path operatorJar, Path endpointJar, List<String> jvm, int n, Path work)
-      throws Exception {
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("loadAverage1mBefore", Machine.loadAverage());
-    try (KubernetesTestServer server = KubernetesTestServer.start(NAMESPACE);
-        KubernetesClient client = Cluster.driverClient(server, NAMESPACE)) {
-      Cluster.createFlags(client, NAMESPACE, n, 16);
-      try (ReadyFlags flags = new ReadyFlags(client, NAMESPACE, n)) {
-        int operatorPort = Cluster.freePort();
-        try (Jvm operator = Jvm.start("p5-operator", operatorJar, jvm,
-            Cluster.operatorEnv(server, NAMESPACE, operatorPort), work)) {
-          long ready = Http.awaitReady(operator, operatorPort, Duration.ofSeconds(120));
-          long allReady = flags.awaitAllReady(300);
-          r.put("operatorReadyzMs", Stats.round(Stats.millisSince(operator.startedNanos(), ready)));
-          r.put("operatorAllFlagsReadyMs", Stats.round(Stats.millisSince(operator.startedNanos(), allReady)));
-          Thread.sleep(2000);
-          r.put("operatorRssMiB", Stats.round(operator.rssKib() / 1024.0));
-          r.put("operatorPeakRssMiB", Stats.round(operator.peakRssKib() / 1024.0));
-          r.put("operatorHeapUsedMiB", Stats.round(Http.metricSum(operatorPort, "jvm_memory_used_bytes",
-              "area=\"heap\"") / (1024.0 * 1024)));
-
-          int management = Cluster.freePort();
-          try (Jvm endpoint = Jvm.start("p5-endpoint", endpointJar, jvm, Cluster.endpointEnv(
-              Cluster.kubeEnv(server, NAMESPACE), NAMESPACE, null, Cluster.freePort(), management), work)) {
-            long endpointReady = Http.awaitReady(endpoint, management, Duration.ofSeconds(120));
-            long listed = awaitListed(endpoint, management, n);
-            r.put("endpointReadyzMs", Stats.round(Stats.millisSince(endpoint.startedNanos(), endpointReady)));
-            r.put("endpointListsAllFlagsMs", Stats.round(Stats.millisSince(endpoint.startedNanos(), listed)));
-            Thread.sleep(2000);
-            r.put("endpointRssMiB", Stats.round(endpoint.rssKib() / 1024.0));
-            r.put("endpointPeakRssMiB", Stats.round(endpoint.peakRssKib() / 1024.0));
-            r.put("endpointHeapUsedMiB", Stats.round(Http.metricSum(management, "jvm_memory_used_bytes",
-                "area=\"heap\"") / (1024.0 * 1024)));
-          }
+  private static Map<String, Object> summarize(Map<String, List<Map<String, Object>>> runs, P5Configs configs) {
+    Map<String, Object> byConfig = new LinkedHashMap<>();
+    runs.forEach((name, list) -> {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("operatorJvmOptions", configs.operatorOptions(name));
+      c.put("endpointJvmOptions", configs.endpointOptions(name));
+      Map<String, Object> s = new LinkedHashMap<>();
+      for (String field : list.get(0).keySet()) {
+        if (list.get(0).get(field) instanceof Double) {
+          s.put(field, Stats.spread(list.stream().map(r -> (Double) r.get(field)).toList()));
         }
       }
-    }
-    r.put("loadAverage1mAfter", Machine.loadAverage());
-    return r;
+      c.put("summary", s);
+      c.put("runs", list);
+      byConfig.put(name, c);
+    });
+    return byConfig;
   }
 
-  /** Polls {@code /flags} every 20 ms until it lists n flags; returns System.nanoTime() then. */
-  private static long awaitListed(Jvm endpoint, int port, int n) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      endpoint.requireAlive();
-      String body = Http.get(port, "/flags");
-      if (body != null) {
-        JsonNode flags = JSON.readTree(body).path("flags");
-        if (flags.size() >= n) {
-          return System.nanoTime();
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new IllegalStateException("/flags did not list " + n + " flags within 120 s");
+  /** One line per configuration: the medians a reader compares. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, String> table(Map<String, Object> result) {
+    Map<String, String> lines = new LinkedHashMap<>();
+    ((Map<String, Object>) result.get("configs")).forEach((name, c) -> {
+      Map<String, Object> s = (Map<String, Object>) ((Map<String, Object>) c).get("summary");
+      lines.put(name, String.format(java.util.Locale.ROOT,
+          "operator RSS %s MiB (peak %s), readyz %s ms | endpoint RSS %s MiB (peak %s), readyz %s ms",
+          median(s, "operatorRssMiB"), median(s, "operatorPeakRssMiB"), median(s, "operatorReadyzMs"),
+          median(s, "endpointRssMiB"), median(s, "endpointPeakRssMiB"), median(s, "endpointReadyzMs")));
+    });
+    return lines;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object median(Map<String, Object> summary, String field) {
+    Object spread = summary.get(field);
+    return spread instanceof Map<?, ?> m ? ((Map<String, Object>) m).get("median") : "-";
   }
 }
