@@ -10,7 +10,10 @@ import java.util.OptionalLong;
 
 /**
  * How far a flag's current value has propagated: of the live consumers (endpoint pods whose Lease has not expired),
- * how many serve a ConfigMap at least as new as the write that put this value there.
+ * how many serve a ConfigMap at least as new as the write that put this value there. A consumer that has not read
+ * any ConfigMap yet (a pod starting: its Lease carries no applied version, and it is not ready, so it serves no
+ * decision) is not counted: a pod that replaces another during a rolling restart first counts once it serves, and
+ * then it serves the latest ConfigMap, so the flag stays Propagated throughout.
  *
  * <p>Assumption: a ConfigMap's resourceVersion, read as an unsigned integer, grows with every write. The API treats
  * resourceVersions as opaque strings, but etcd-backed API servers (and the Fabric8 mock server) issue them from one
@@ -31,7 +34,8 @@ public final class Propagation {
    * One endpoint pod, as its Lease says.
    *
    * @param name the pod (the Lease's holder)
-   * @param appliedVersion the ConfigMap resourceVersion it serves, {@code null} when it has not read one yet
+   * @param appliedVersion the ConfigMap resourceVersion it serves, {@code null} when it has not read one yet (then it
+   *     serves nothing and is not counted)
    * @param expiresAt when its Lease expires unless renewed ({@code renewTime + leaseDurationSeconds}); {@code null}
    *     when the Lease does not say, which counts as expired
    */
@@ -62,7 +66,7 @@ public final class Propagation {
    * @param generation the FeatureFlag generation that value was resolved from (for the message)
    */
   public static Result of(String flagVersion, long generation, Collection<Consumer> consumers, Instant now) {
-    List<Consumer> live = consumers.stream().filter(c -> c.liveAt(now))
+    List<Consumer> live = consumers.stream().filter(c -> c.liveAt(now) && c.appliedVersion() != null)
         .sorted(Comparator.comparing(Consumer::name)).toList();
     OptionalLong wanted = number(flagVersion);
     List<String> lagging = new ArrayList<>();

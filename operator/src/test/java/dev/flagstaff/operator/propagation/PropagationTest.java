@@ -34,12 +34,22 @@ class PropagationTest {
 
   @Test
   void aLaggingConsumerKeepsItPropagatingAndIsNamed() {
-    Result result = Propagation.of("120", 8, List.of(live("a", "120"), live("b", "119"), live("c", null)), NOW);
+    Result result = Propagation.of("120", 8, List.of(live("a", "120"), live("b", "119"), live("c", "7")), NOW);
 
     assertThat(result.ratio()).isEqualTo("1/3");
     assertThat(result.propagated()).isFalse();
     assertThat(result.reason()).isEqualTo("Propagating");
     assertThat(result.message()).isEqualTo("1/3 consumers applied generation 8; waiting for b, c");
+  }
+
+  @Test
+  void aConsumerThatHasReadNothingYetServesNothingAndIsNotCounted() {
+    Result result = Propagation.of("120", 8, List.of(live("a", "120"), live("b", "121"), live("starting", null)), NOW);
+
+    assertThat(result.ratio()).isEqualTo("2/2");
+    assertThat(result.propagated()).isTrue();
+    assertThat(result.message()).isEqualTo("2/2 consumers applied generation 8");
+    assertThat(Propagation.of("120", 8, List.of(live("starting", null)), NOW).reason()).isEqualTo("NoConsumers");
   }
 
   @Test
