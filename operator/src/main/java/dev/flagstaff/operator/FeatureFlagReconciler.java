@@ -179,7 +179,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
           configMap.cachedVersion(namespace));
       long generation = Objects.requireNonNullElse(flag.getMetadata().getGeneration(), 0L);
       status = statuses.status(flag, observed.key(), plan, version,
-          Propagation.of(version, generation, consumers.consumers(flag, version), observed.now()));
+          Propagation.of(version, generation, consumers.consumers(flag, version), observed.now(),
+              PropagatedCondition.heldBy(observed.previous(), version, generation)));
     } else {
       status = statuses.status(flag, observed.key(), plan, observed.recordedVersion(), null);
     }

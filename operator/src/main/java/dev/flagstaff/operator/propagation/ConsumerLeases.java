@@ -116,7 +116,7 @@ public final class ConsumerLeases {
 
   /**
    * The flags whose count this Lease event changes. A Lease that appears, goes away or comes back to life changes every
-   * flag's total in its namespace, unless it has never reported an applied version (then it changes none). A new applied version changes the flags measured at a version the consumer had not
+   * flag's total in its namespace. A new applied version changes the flags measured at a version the consumer had not
    * applied before and has now: {@code before < version <= after}.
    *
    * <p>The version each flag is measured at comes from the reconciler ({@link #consumers(FeatureFlag, String)}), set
@@ -132,9 +132,6 @@ public final class ConsumerLeases {
     Stream<FeatureFlag> inNamespace = flags.list(namespace);
     String after = consumer(lease).appliedVersion();
     String applied = prior == null ? null : consumer(prior).appliedVersion();
-    if (after == null && applied == null) {
-      return Set.of(); // a consumer that has read nothing yet counts nowhere, coming or going (Propagation)
-    }
     if (gone || prior == null || !consumer(prior).liveAt(clock.instant()) || Objects.equals(applied, after)) {
       // appeared, went away, came back to life, or changed its duration: every total changes
       return inNamespace.map(ResourceID::fromResource).collect(Collectors.toSet());

@@ -11,9 +11,9 @@ import java.util.OptionalLong;
 /**
  * How far a flag's current value has propagated: of the live consumers (endpoint pods whose Lease has not expired),
  * how many serve a ConfigMap at least as new as the write that put this value there. A consumer that has not read
- * any ConfigMap yet (a pod starting: its Lease carries no applied version, and it is not ready, so it serves no
- * decision) is not counted: a pod that replaces another during a rolling restart first counts once it serves, and
- * then it serves the latest ConfigMap, so the flag stays Propagated throughout.
+ * any ConfigMap yet (its Lease carries no applied version) is waited for, except once the value is Propagated: then
+ * a pod that starts (not ready, serving no decision) is not counted until it reports, and it then serves the latest
+ * ConfigMap, so a rolling restart leaves the flag Propagated throughout.
  *
  * <p>Assumption: a ConfigMap's resourceVersion, read as an unsigned integer, grows with every write. The API treats
  * resourceVersions as opaque strings, but etcd-backed API servers (and the Fabric8 mock server) issue them from one
@@ -34,8 +34,7 @@ public final class Propagation {
    * One endpoint pod, as its Lease says.
    *
    * @param name the pod (the Lease's holder)
-   * @param appliedVersion the ConfigMap resourceVersion it serves, {@code null} when it has not read one yet (then it
-   *     serves nothing and is not counted)
+   * @param appliedVersion the ConfigMap resourceVersion it serves, {@code null} when it has not read one yet
    * @param expiresAt when its Lease expires unless renewed ({@code renewTime + leaseDurationSeconds}); {@code null}
    *     when the Lease does not say, which counts as expired
    */
@@ -66,7 +65,17 @@ public final class Propagation {
    * @param generation the FeatureFlag generation that value was resolved from (for the message)
    */
   public static Result of(String flagVersion, long generation, Collection<Consumer> consumers, Instant now) {
-    List<Consumer> live = consumers.stream().filter(c -> c.liveAt(now) && c.appliedVersion() != null)
+    return of(flagVersion, generation, consumers, now, false);
+  }
+
+  /**
+   * @param propagatedBefore whether the flag was already Propagated at this version and generation: then a consumer
+   *     that has read nothing yet (a pod starting) is not counted, rather than waited for
+   */
+  public static Result of(String flagVersion, long generation, Collection<Consumer> consumers, Instant now,
+      boolean propagatedBefore) {
+    List<Consumer> live = consumers.stream()
+        .filter(c -> c.liveAt(now) && (c.appliedVersion() != null || !propagatedBefore))
         .sorted(Comparator.comparing(Consumer::name)).toList();
     OptionalLong wanted = number(flagVersion);
     List<String> lagging = new ArrayList<>();

@@ -64,7 +64,7 @@ class PropagatedConditionTest {
   @Test
   void propagatedReachesThreeOfThreeThenDropsWhenOneLagsAndADeletedConsumerStopsCounting() {
     for (String pod : new String[] {"pod-a", "pod-b", "pod-c"}) {
-      consumer(pod, "1", Instant.now(), 3600); // serving a ConfigMap from before the flag
+      consumer(pod, null, Instant.now(), 3600);
     }
     client.resources(FeatureFlag.class).inNamespace(NS).resource(flag(true)).create();
 

@@ -34,7 +34,7 @@ class PropagationTest {
 
   @Test
   void aLaggingConsumerKeepsItPropagatingAndIsNamed() {
-    Result result = Propagation.of("120", 8, List.of(live("a", "120"), live("b", "119"), live("c", "7")), NOW);
+    Result result = Propagation.of("120", 8, List.of(live("a", "120"), live("b", "119"), live("c", null)), NOW);
 
     assertThat(result.ratio()).isEqualTo("1/3");
     assertThat(result.propagated()).isFalse();
@@ -43,13 +43,17 @@ class PropagationTest {
   }
 
   @Test
-  void aConsumerThatHasReadNothingYetServesNothingAndIsNotCounted() {
-    Result result = Propagation.of("120", 8, List.of(live("a", "120"), live("b", "121"), live("starting", null)), NOW);
+  void aPodStartingAfterTheValueIsPropagatedIsNotCountedUntilItReports() {
+    List<Consumer> consumers = List.of(live("a", "120"), live("b", "121"), live("starting", null));
 
-    assertThat(result.ratio()).isEqualTo("2/2");
-    assertThat(result.propagated()).isTrue();
-    assertThat(result.message()).isEqualTo("2/2 consumers applied generation 8");
-    assertThat(Propagation.of("120", 8, List.of(live("starting", null)), NOW).reason()).isEqualTo("NoConsumers");
+    Result before = Propagation.of("120", 8, consumers, NOW, false); // a new value: every consumer is waited for
+    assertThat(before.ratio()).isEqualTo("2/3");
+    assertThat(before.message()).isEqualTo("2/3 consumers applied generation 8; waiting for starting");
+
+    Result propagated = Propagation.of("120", 8, consumers, NOW, true); // already Propagated: a restart goes on
+    assertThat(propagated.ratio()).isEqualTo("2/2");
+    assertThat(propagated.propagated()).isTrue();
+    assertThat(propagated.message()).isEqualTo("2/2 consumers applied generation 8");
   }
 
   @Test
