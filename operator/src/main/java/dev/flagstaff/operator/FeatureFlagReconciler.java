@@ -14,6 +14,7 @@ import dev.flagstaff.operator.configmap.KeyOwnership;
 import dev.flagstaff.operator.configmap.ConfigMapKeyWriter.ConfigMapFullException;
 import dev.flagstaff.operator.configmap.WrittenKeys;
 import dev.flagstaff.operator.announce.Announcer;
+import dev.flagstaff.operator.propagation.ConsumerChurn;
 import dev.flagstaff.operator.propagation.ConsumerLeases;
 import dev.flagstaff.operator.propagation.PropagatedCondition;
 import dev.flagstaff.operator.propagation.Propagation;
@@ -39,6 +40,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -87,6 +89,8 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   private final AnalysisRuns<ResourceID> analyses;
   private ConsumerLeases consumers;
   private final WrittenKeys writtenKeys = new WrittenKeys();
+  /** Count-only status changes (consumers coming and going) wait up to this long, and are written once. */
+  private final ConsumerChurn churn = new ConsumerChurn(Duration.ofSeconds(10));
 
   /**
    * @param clock the operator's only source of time: rollout steps, analysis intervals, the verification term
@@ -153,10 +157,10 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     if (plan.analysisNeeded() != null) {
       analyses.start(ResourceID.fromResource(flag), plan.analysisNeeded()); // returns at once; the answer wakes it
     }
-    record(observed, plan, written, context);
+    Duration held = record(observed, plan, written, context);
     metrics.reconciled(outcome(plan.verdict(), written != null));
-    return plan.wake() == null ? UpdateControl.noUpdate() : UpdateControl.<FeatureFlag>noUpdate()
-        .rescheduleAfter(plan.wake());
+    Duration wake = plan.wake() == null || (held != null && held.compareTo(plan.wake()) < 0) ? held : plan.wake();
+    return wake == null ? UpdateControl.noUpdate() : UpdateControl.<FeatureFlag>noUpdate().rescheduleAfter(wake);
   }
 
   /** The flag, its saved status and its key as the cached ConfigMap holds it; a key it left is released. */
@@ -173,10 +177,12 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
   }
 
   /**
-   * The status built from the plan, saved when it differs from the one the resource carries; then the Events and
-   * announcements that status records.
+   * The status built from the plan, saved when it differs from the one the resource carries (a change of the consumer
+   * count alone is held back: {@link ConsumerChurn}); then the Events and announcements that status records.
+   *
+   * @return how long a held-back status waits before the flag is looked at again, or null when none is held
    */
-  private void record(Observation observed, FlagPlan plan, String written, Context<FeatureFlag> context) {
+  private Duration record(Observation observed, FlagPlan plan, String written, Context<FeatureFlag> context) {
     FeatureFlag flag = observed.flag();
     String namespace = flag.getMetadata().getNamespace();
     FeatureFlagStatus status;
@@ -185,11 +191,14 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
           configMap.cachedVersion(namespace));
       long generation = Objects.requireNonNullElse(flag.getMetadata().getGeneration(), 0L);
       status = statuses.status(flag, observed.key(), plan, version,
-          Propagation.of(version, generation, consumers.consumers(flag, version), observed.now()));
+          Propagation.of(version, generation, consumers.consumers(flag, version), observed.now(),
+              PropagatedCondition.heldBy(observed.previous(), version, generation)));
     } else {
       status = statuses.status(flag, observed.key(), plan, observed.recordedVersion(), null);
     }
-    if (!status.equals(observed.previous())) {
+    Duration held = churn.holdBack(ResourceID.fromResource(flag), observed.previous(), status, observed.now())
+        .orElse(null);
+    if (held == null && !status.equals(observed.previous())) {
       StatusWrite.save(flag, context, status);
     }
     for (Notices.Event event : plan.events()) {
@@ -203,6 +212,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
       events.record(flag, event);
     }
     plan.announcements().forEach(announcer::announce);
+    return held;
   }
 
   /**
@@ -233,6 +243,7 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
     metrics.reconciled(Outcome.DELETED);
     consumers.forget(flag);
     analyses.forget(ResourceID.fromResource(flag));
+    churn.forget(ResourceID.fromResource(flag));
     FeatureFlagStatus status = flag.getStatus();
     String before = status == null ? null : status.getState();
     announcer.announce(Announcement.of(flag, settings.environment(), before, null, Announcement.Why.DELETED, null));

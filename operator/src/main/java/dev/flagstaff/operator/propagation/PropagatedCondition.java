@@ -37,6 +37,13 @@ public final class PropagatedCondition {
     return recorded != null ? recorded : cached;
   }
 
+  /** Whether {@code saved} already says Propagated=True for the value at {@code version}, at {@code generation}. */
+  public static boolean heldBy(dev.flagstaff.api.v1alpha1.FeatureFlagStatus saved, String version, long generation) {
+    return saved != null && version != null && version.equals(saved.getConfigMapVersion())
+        && saved.getConditions() != null && saved.getConditions().stream().anyMatch(c -> TYPE.equals(c.getType())
+            && "True".equals(c.getStatus()) && Long.valueOf(generation).equals(c.getObservedGeneration()));
+  }
+
   private static Condition build(boolean status, String reason, String message, Long generation) {
     return new ConditionBuilder()
         .withType(TYPE)

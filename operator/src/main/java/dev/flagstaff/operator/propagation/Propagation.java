@@ -10,7 +10,10 @@ import java.util.OptionalLong;
 
 /**
  * How far a flag's current value has propagated: of the live consumers (endpoint pods whose Lease has not expired),
- * how many serve a ConfigMap at least as new as the write that put this value there.
+ * how many serve a ConfigMap at least as new as the write that put this value there. A consumer that has not read
+ * any ConfigMap yet (its Lease carries no applied version) is waited for, except once the value is Propagated: then
+ * a pod that starts (not ready, serving no decision) is not counted until it reports, and it then serves the latest
+ * ConfigMap, so a rolling restart leaves the flag Propagated throughout.
  *
  * <p>Assumption: a ConfigMap's resourceVersion, read as an unsigned integer, grows with every write. The API treats
  * resourceVersions as opaque strings, but etcd-backed API servers (and the Fabric8 mock server) issue them from one
@@ -62,7 +65,17 @@ public final class Propagation {
    * @param generation the FeatureFlag generation that value was resolved from (for the message)
    */
   public static Result of(String flagVersion, long generation, Collection<Consumer> consumers, Instant now) {
-    List<Consumer> live = consumers.stream().filter(c -> c.liveAt(now))
+    return of(flagVersion, generation, consumers, now, false);
+  }
+
+  /**
+   * @param propagatedBefore whether the flag was already Propagated at this version and generation: then a consumer
+   *     that has read nothing yet (a pod starting) is not counted, rather than waited for
+   */
+  public static Result of(String flagVersion, long generation, Collection<Consumer> consumers, Instant now,
+      boolean propagatedBefore) {
+    List<Consumer> live = consumers.stream()
+        .filter(c -> c.liveAt(now) && (c.appliedVersion() != null || !propagatedBefore))
         .sorted(Comparator.comparing(Consumer::name)).toList();
     OptionalLong wanted = number(flagVersion);
     List<String> lagging = new ArrayList<>();

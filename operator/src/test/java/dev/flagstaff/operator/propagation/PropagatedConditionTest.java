@@ -111,6 +111,63 @@ class PropagatedConditionTest {
     assertThat(propagated().getMessage()).isEqualTo("2/2 consumers applied generation 2");
   }
 
+  /**
+   * A rolling restart of three endpoint pods, as a Deployment makes it: each new pod's Lease appears before it has read
+   * anything, then reports the ConfigMap it serves, then the pod it replaces deletes its own. The flag stays
+   * Propagated throughout, and its status is written at most twice in all (count-only changes are held back).
+   */
+  @Test
+  void aRollingRestartOfTheConsumersKeepsItPropagatedWithAtMostTwoStatusWrites() {
+    for (String pod : new String[] {"pod-a", "pod-b", "pod-c"}) {
+      consumer(pod, "1", Instant.now(), 3600);
+    }
+    client.resources(FeatureFlag.class).inNamespace(NS).resource(flag(true)).create();
+    await().until(() -> status() != null && status().getConfigMapVersion() != null);
+    String served = configMapVersion();
+    for (String pod : new String[] {"pod-a", "pod-b", "pod-c"}) {
+      acknowledge(pod, served);
+    }
+    await().until(() -> "3/3".equals(ratio()) && "True".equals(propagated().getStatus()));
+    // what `kubectl get ff -w` shows from here on: every status written
+    String before = client.resources(FeatureFlag.class).inNamespace(NS).withName(FLAG).get().getMetadata()
+        .getResourceVersion();
+    java.util.List<FeatureFlag> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = client.resources(FeatureFlag.class).inNamespace(NS).withName(FLAG)
+        .watch(new io.fabric8.kubernetes.client.Watcher<FeatureFlag>() {
+          @Override
+          public void eventReceived(Action action, FeatureFlag flag) {
+            if (!before.equals(flag.getMetadata().getResourceVersion())) {
+              seen.add(flag);
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+        })) {
+      String[][] replacements = {{"pod-a", "pod-d"}, {"pod-b", "pod-e"}, {"pod-c", "pod-f"}};
+      for (String[] step : replacements) {
+        consumer(step[1], null, Instant.now(), 3600);
+        acknowledge(step[1], served);
+        client.leases().inNamespace(NS).withName("flagstaff-consumer-" + step[0]).delete();
+      }
+      // a change after the restart: its status names the three new pods, so the operator has seen the whole restart
+      Edits.edit(client.resources(FeatureFlag.class).inNamespace(NS).withName(FLAG),
+          f -> { f.getSpec().getEnvironments().get("production").setEnabled(false); return f; });
+      await().until(() -> seen.stream().anyMatch(f -> f.getStatus() != null
+          && f.getStatus().getObservedGeneration() == 2L && condition(f.getStatus(), "Propagated").getMessage()
+              .equals("0/3 consumers applied generation 2; waiting for pod-d, pod-e, pod-f")));
+    }
+
+    java.util.List<FeatureFlagStatus> duringRestart = seen.stream()
+        .filter(f -> f.getMetadata().getGeneration() == 1L).map(FeatureFlag::getStatus).toList();
+    assertThat(duringRestart).hasSizeLessThanOrEqualTo(2);
+    assertThat(duringRestart).allSatisfy(st -> assertThat(condition(st, "Propagated").getStatus()).isEqualTo("True"));
+  }
+
+  private static Condition condition(FeatureFlagStatus status, String type) {
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+  }
+
   @Test
   void aConsumerWhoseLeaseExpiresStopsCountingWithoutAnyApiEvent() {
     consumer("pod-a", null, Instant.now(), 3600);

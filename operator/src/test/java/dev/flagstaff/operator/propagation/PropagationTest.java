@@ -43,6 +43,20 @@ class PropagationTest {
   }
 
   @Test
+  void aPodStartingAfterTheValueIsPropagatedIsNotCountedUntilItReports() {
+    List<Consumer> consumers = List.of(live("a", "120"), live("b", "121"), live("starting", null));
+
+    Result before = Propagation.of("120", 8, consumers, NOW, false); // a new value: every consumer is waited for
+    assertThat(before.ratio()).isEqualTo("2/3");
+    assertThat(before.message()).isEqualTo("2/3 consumers applied generation 8; waiting for starting");
+
+    Result propagated = Propagation.of("120", 8, consumers, NOW, true); // already Propagated: a restart goes on
+    assertThat(propagated.ratio()).isEqualTo("2/2");
+    assertThat(propagated.propagated()).isTrue();
+    assertThat(propagated.message()).isEqualTo("2/2 consumers applied generation 8");
+  }
+
+  @Test
   void versionsCompareAsNumbersNotAsText() {
     assertThat(Propagation.of("99", 1, List.of(live("a", "100")), NOW).propagated()).isTrue();
     assertThat(Propagation.of("100", 1, List.of(live("a", "99")), NOW).propagated()).isFalse();

@@ -89,7 +89,9 @@ public final class P2RollingRestart {
         long restarted = System.nanoTime();
         awaitPropagated(client, ns, n, replicas, timeoutSeconds);
         long settledAt = System.nanoTime();
-        audit.settle(user, 5, 120);
+        // 15 s without a request: longer than the operator's 10 s hold of count-only status changes (ConsumerChurn),
+        // so that writes held back during the restart are counted too
+        audit.settle(user, 15, 120);
         RequestTally restart = RequestTally.of(audit.since(mark, user));
         Map<String, Object> rolling = new LinkedHashMap<>();
         rolling.put("podStepsMs", steps);

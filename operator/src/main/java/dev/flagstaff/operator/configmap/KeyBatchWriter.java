@@ -1,0 +1,253 @@
+package dev.flagstaff.operator.configmap;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flagstaff.operator.configmap.ConfigMapKeyWriter.ConfigMapFullException;
+import dev.flagstaff.operator.configmap.GroupCommit.Change;
+import dev.flagstaff.operator.configmap.GroupCommit.Outcome;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a batch of key changes to one namespace's flags ConfigMap: the keys set in one JSON merge patch of
+ * {@code data} (or a create when the ConfigMap is missing), the keys removed in one JSON Patch. Before writing, each change is
+ * admitted in order against the 1 MiB limit; one that would take the ConfigMap over it is refused alone (its flag
+ * waits for space) and the batch goes out without it, so a batch never exceeds the limit.
+ */
+final class KeyBatchWriter implements GroupCommit.BatchWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyBatchWriter.class);
+  private static final int UNPROCESSABLE = 422;
+  /** Within this many bytes of the limit, admission reads the ConfigMap instead of trusting the cache. */
+  private static final long NEAR_LIMIT = 64 * 1024;
+
+  private final KubernetesClient client;
+  private final String name;
+  private final Function<String, Optional<ConfigMap>> cache;
+  private final Runnable onWrite;
+  private final WrittenKeys written;
+
+  KeyBatchWriter(KubernetesClient client, String name, Function<String, Optional<ConfigMap>> cache, Runnable onWrite,
+      WrittenKeys written) {
+    this.client = client;
+    this.name = name;
+    this.cache = cache;
+    this.onWrite = onWrite;
+    this.written = written;
+  }
+
+  @Override
+  public List<Outcome> write(String namespace, List<Change> changes) {
+    Optional<ConfigMap> base = cache.apply(namespace);
+    List<Outcome> refused = admit(base, changes, ConfigMapSize.LIMIT - NEAR_LIMIT);
+    if (refused.stream().anyMatch(o -> o != null)) {
+      // Near the limit the cache may lag behind other writes: look at the ConfigMap itself.
+      base = fresh(namespace);
+      refused = admit(base, changes, ConfigMapSize.LIMIT);
+    }
+    try {
+      return send(namespace, base, changes, refused);
+    } catch (KubernetesClientException e) {
+      if (!isTooLong(e)) {
+        throw e;
+      }
+    }
+    // Someone else filled the ConfigMap meanwhile: admit again against what it holds now.
+    base = fresh(namespace);
+    refused = admit(base, changes, ConfigMapSize.LIMIT);
+    try {
+      return send(namespace, base, changes, refused);
+    } catch (KubernetesClientException e) {
+      if (!isTooLong(e)) {
+        throw e;
+      }
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Change c : changes) {
+        outcomes.add(Outcome.failed(c.value() == null ? e : full(namespace, c,
+            "the API server refused key '" + c.key() + "': ConfigMap " + name + " would exceed its size limit")));
+      }
+      return outcomes;
+    }
+  }
+
+  /** Per change, in order: null when it fits under {@code ceiling} after the ones before it, else its refusal. */
+  private List<Outcome> admit(Optional<ConfigMap> base, List<Change> changes, long ceiling) {
+    long used = base.map(ConfigMapSize::of).orElse(0L);
+    List<Outcome> refused = new ArrayList<>();
+    for (Change c : changes) {
+      long before = base.map(cm -> ConfigMapSize.entry(cm, c.key())).orElse(0L);
+      long after = used - before + (c.value() == null ? 0 : ConfigMapSize.entry(c.key(), c.value()));
+      if (c.value() == null || after <= ceiling) {
+        used = after;
+        refused.add(null);
+      } else {
+        refused.add(Outcome.failed(new ConfigMapFullException("ConfigMap " + name + " holds " + used + " of "
+            + ConfigMapSize.LIMIT + " bytes; writing key '" + c.key() + "' (" + ConfigMapSize.entry(c.key(), c.value())
+            + " bytes) would take it over the 1 MiB limit. Remove unused flags, or spread them over namespaces.")));
+      }
+    }
+    return refused;
+  }
+
+  /** Writes the admitted changes in one request; the refused keep their refusal (and their flags wait for space). */
+  private List<Outcome> send(String namespace, Optional<ConfigMap> base, List<Change> changes,
+      List<Outcome> refused) {
+    Map<String, String> sets = new LinkedHashMap<>();
+    Map<String, String> patch = new LinkedHashMap<>();
+    for (int i = 0; i < changes.size(); i++) {
+      Change c = changes.get(i);
+      if (refused.get(i) != null) {
+        written.waitsForSpace(c.flag(), namespace);
+      } else {
+        patch.put(c.key(), c.value());
+        if (c.value() != null) {
+          sets.put(c.key(), c.value());
+        }
+      }
+    }
+    List<String> removals = patch.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey)
+        .toList();
+    String version = null;
+    if (base.isEmpty() && !sets.isEmpty()) {
+      version = create(namespace, sets);
+    }
+    if (version == null && !sets.isEmpty()) {
+      version = mergePatch(namespace, sets);
+    }
+    Removed removed = removals.isEmpty() ? new Removed(null, List.of()) : removeAll(namespace, removals);
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      Change c = changes.get(i);
+      if (refused.get(i) != null) {
+        outcomes.add(refused.get(i));
+      } else if (c.value() != null) {
+        outcomes.add(Outcome.written(version, true));
+      } else {
+        outcomes.add(Outcome.written(removed.version(), removed.keys().contains(c.key())));
+      }
+    }
+    return outcomes;
+  }
+
+  /** What a removal wrote: the resourceVersion after it (null when nothing was there), the keys it removed. */
+  private record Removed(String version, List<String> keys) {}
+
+  /**
+   * Removes {@code keys} in one JSON Patch. A real API server refuses to remove a path that is not there (and a
+   * merge patch's null is kept as a value by the mock API server), so a refusal is followed by a look at the
+   * ConfigMap and one more try with the keys it still holds.
+   */
+  private Removed removeAll(String namespace, List<String> keys) {
+    try {
+      return new Removed(jsonPatchRemove(namespace, keys), keys);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+        return new Removed(null, List.of());
+      }
+      Optional<ConfigMap> now = fresh(namespace);
+      List<String> present = keys.stream()
+          .filter(key -> now.map(ConfigMap::getData).map(data -> data.containsKey(key)).orElse(false)).toList();
+      if (present.size() == keys.size()) {
+        throw e;
+      }
+      if (present.isEmpty()) {
+        return new Removed(now.map(cm -> cm.getMetadata().getResourceVersion()).orElse(null), List.of());
+      }
+      return new Removed(jsonPatchRemove(namespace, present), present);
+    }
+  }
+
+  private String jsonPatchRemove(String namespace, List<String> keys) {
+    ArrayNode patch = JsonNodeFactory.instance.arrayNode();
+    for (String key : keys) {
+      patch.addObject().put("op", "remove").put("path", "/data/" + key.replace("~", "~0").replace("/", "~1"));
+    }
+    ConfigMap patched = client.configMaps().inNamespace(namespace).resource(named(namespace))
+        .patch(PatchContext.of(PatchType.JSON), patch.toString());
+    onWrite.run();
+    return patched.getMetadata().getResourceVersion();
+  }
+
+  /** @return the created ConfigMap's resourceVersion, or {@code null} when it exists already */
+  private String create(String namespace, Map<String, String> data) {
+    ConfigMap configMap = new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(namespace)
+        .addToLabels("app.kubernetes.io/managed-by", "flagstaff-operator")
+        .endMetadata()
+        .withData(data)
+        .build();
+    try {
+      ConfigMap created = client.configMaps().inNamespace(namespace).resource(configMap).create();
+      onWrite.run();
+      LOG.info("created ConfigMap {}/{} with keys {}", namespace, name, data.keySet());
+      return created.getMetadata().getResourceVersion();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
+        return null; // created meanwhile by someone else: patch it instead
+      }
+      throw e;
+    }
+  }
+
+  /** @return the patched ConfigMap's resourceVersion */
+  private String mergePatch(String namespace, Map<String, String> sets) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode data = body.putObject("data");
+    sets.forEach(data::put);
+    ConfigMap patched;
+    try {
+      patched = client.configMaps().inNamespace(namespace).resource(named(namespace))
+          .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+      String created = create(namespace, sets); // deleted since the cache saw it
+      if (created == null) {
+        throw e;
+      }
+      return created;
+    }
+    onWrite.run();
+    LOG.debug("wrote {} keys to ConfigMap {}/{}", sets.size(), namespace, name);
+    return patched.getMetadata().getResourceVersion();
+  }
+
+  private ConfigMapFullException full(String namespace, Change c, String message) {
+    written.waitsForSpace(c.flag(), namespace);
+    return new ConfigMapFullException(message);
+  }
+
+  private Optional<ConfigMap> fresh(String namespace) {
+    return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * The ConfigMap by name only: patching through {@code resource(named(..))} sends the patch alone, where
+   * {@code withName(name).patch(context, String)} first GETs the whole ConfigMap (up to 1 MiB) on every write
+   * (benchmarks/results/P4.md).
+   */
+  private ConfigMap named(String namespace) {
+    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
+  }
+
+  private static boolean isTooLong(KubernetesClientException e) {
+    String message = String.valueOf(e.getMessage());
+    return e.getCode() == UNPROCESSABLE && (message.contains("Too long") || message.contains("must have at most"));
+  }
+}
