@@ -40,10 +40,6 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  public int queueDepth() {
-    return executor.getQueue().size();
-  }
-
   /** Stops taking work and lets queued events finish for at most {@code millis}. */
   public void drain(long millis) {
     executor.shutdown();
