@@ -58,28 +58,25 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
       base = fresh(namespace);
       refused = admit(base, changes, ConfigMapSize.LIMIT);
     }
-    try {
-      return send(namespace, base, changes, refused);
-    } catch (KubernetesClientException e) {
-      if (!isTooLong(e)) {
-        throw e;
+    for (boolean retried = false; ; retried = true) {
+      try {
+        return send(namespace, base, changes, refused);
+      } catch (KubernetesClientException e) {
+        if (!isTooLong(e)) {
+          throw e;
+        }
+        if (retried) {
+          List<Outcome> outcomes = new ArrayList<>();
+          for (Change c : changes) {
+            outcomes.add(Outcome.failed(c.value() == null ? e : full(namespace, c,
+                "the API server refused key '" + c.key() + "': ConfigMap " + name + " would exceed its size limit")));
+          }
+          return outcomes;
+        }
       }
-    }
-    // Someone else filled the ConfigMap meanwhile: admit again against what it holds now.
-    base = fresh(namespace);
-    refused = admit(base, changes, ConfigMapSize.LIMIT);
-    try {
-      return send(namespace, base, changes, refused);
-    } catch (KubernetesClientException e) {
-      if (!isTooLong(e)) {
-        throw e;
-      }
-      List<Outcome> outcomes = new ArrayList<>();
-      for (Change c : changes) {
-        outcomes.add(Outcome.failed(c.value() == null ? e : full(namespace, c,
-            "the API server refused key '" + c.key() + "': ConfigMap " + name + " would exceed its size limit")));
-      }
-      return outcomes;
+      // Someone else filled the ConfigMap meanwhile: admit again against what it holds now, once.
+      base = fresh(namespace);
+      refused = admit(base, changes, ConfigMapSize.LIMIT);
     }
   }
 
