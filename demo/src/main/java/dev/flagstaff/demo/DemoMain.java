@@ -16,6 +16,9 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     Path examples = Path.of("examples", "seed-rollout");
     Path watch = null;
+    String watchRepo = null;
+    String branch = "main";
+    String repoPath = ".";
     String environment = "production";
     boolean up = args.length > 0 && "up".equals(args[0]);
     boolean realApi = up;
@@ -37,6 +40,15 @@ public final class DemoMain {
         case "--watch":
           watch = Path.of(value(args, ++i, "--watch needs a folder"));
           break;
+        case "--watch-repo":
+          watchRepo = value(args, ++i, "--watch-repo needs a Git URL");
+          break;
+        case "--branch":
+          branch = value(args, ++i, "--branch needs a name");
+          break;
+        case "--path":
+          repoPath = value(args, ++i, "--path needs a folder in the repository");
+          break;
         case "--examples":
           examples = Path.of(value(args, ++i, "--examples needs a folder"));
           break;
@@ -54,9 +66,9 @@ public final class DemoMain {
       }
     }
     if (chatops) {
-      if ("mock".equals(api) || watch != null || up) {
+      if ("mock".equals(api) || watch != null || watchRepo != null || up) {
         System.err.println("flagstaff demo: --chatops runs on the real API server (the slash command writes with "
-            + "server-side apply, which the mock rejects), without --watch");
+            + "server-side apply, which the mock rejects), without --watch or --watch-repo");
         System.exit(2);
       }
       realApi = true;
@@ -66,7 +78,11 @@ public final class DemoMain {
       Playground.run(environment, new PrintStream(System.out, true, StandardCharsets.UTF_8));
       return;
     }
-    Path folder = watch != null ? watch : examples;
+    if (watch != null && watchRepo != null) {
+      System.err.println("flagstaff demo: --watch DIR or --watch-repo URL, not both");
+      System.exit(2);
+    }
+    Path folder = watchRepo != null ? Path.of(".") : watch != null ? watch : examples;
     if (!Files.isDirectory(folder)) {
       System.err.println("flagstaff demo: " + folder.toAbsolutePath() + " is not a folder");
       System.exit(2);
@@ -79,6 +95,11 @@ public final class DemoMain {
       if (watch != null) {
         Runtime.getRuntime().addShutdownHook(new Thread(flagstaff::close));
         new WatchLoop(flagstaff, watch, out).run();
+        return;
+      }
+      if (watchRepo != null) {
+        Runtime.getRuntime().addShutdownHook(new Thread(flagstaff::close));
+        new GitWatch(flagstaff, watchRepo, branch, repoPath, out).run();
         return;
       }
       passed = chatops ? new ChatOpsRollout(flagstaff, examples, out).run()
@@ -117,10 +138,13 @@ public final class DemoMain {
     out.println("usage: ./flagstaff demo [--api mock|real] [--examples DIR] [--environment NAME]");
     out.println("       ./flagstaff demo --chatops [--examples DIR]");
     out.println("       ./flagstaff demo [--api mock|real] --watch DIR");
+    out.println("       ./flagstaff demo [--api mock|real] --watch-repo URL [--branch B] [--path P]");
     out.println("       ./flagstaff up [--environment NAME]");
     out.println("  Walks the seed rollout (default examples/seed-rollout) for the environment NAME (default");
     out.println("  production) and prints a summary table; exits 0 when every step behaved as expected.");
     out.println("  --watch DIR keeps running and applies the FeatureFlag files in DIR as they change.");
+    out.println("  --watch-repo URL does the same from a Git repository, as Argo CD and Flux do: every 2 s it fetches,");
+    out.println("  hard-resets to origin/B (default main) and applies the folder P (default the repository's root).");
     out.println("  --api real runs on a real kube-apiserver + etcd on loopback (testkit/kube/build.sh builds them);");
     out.println("  the default, mock, on Fabric8's embedded mock API server (Java only).");
     out.println("  --chatops walks it with the seed's own ChatOps lines, sent as signed /flagstaff slash commands to");

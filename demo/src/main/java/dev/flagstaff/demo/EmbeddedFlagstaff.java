@@ -67,6 +67,12 @@ final class EmbeddedFlagstaff implements AutoCloseable {
   /** With the slash command on (FLAGSTAFF_CHATOPS_*) when {@code chatopsPolicy} is a policy file. */
   static EmbeddedFlagstaff start(String environment, boolean realApi, java.nio.file.Path chatopsPolicy,
       PrintStream out) {
+    return start(environment, realApi, chatopsPolicy, Map.of(), out);
+  }
+
+  /** As above, with {@code chatopsEnv} added to the endpoint's settings (e.g. FLAGSTAFF_CHATOPS_TARGET=git). */
+  static EmbeddedFlagstaff start(String environment, boolean realApi, java.nio.file.Path chatopsPolicy,
+      Map<String, String> chatopsEnv, PrintStream out) {
     DemoCluster kubernetes = realApi ? DemoCluster.real(NAMESPACE) : DemoCluster.mock(NAMESPACE);
     SlackApiStub slack = SlackApiStub.start();
     String signingSecret = UUID.randomUUID().toString();
@@ -91,6 +97,7 @@ final class EmbeddedFlagstaff implements AutoCloseable {
           "FLAGSTAFF_QUEUE_CAPACITY", "10000"));
       if (chatopsPolicy != null) {
         endpointEnv.putAll(Map.of("FLAGSTAFF_CHATOPS_ENABLED", "true", "FLAGSTAFF_CHATOPS_POLICY", chatopsPolicy.toString()));
+        endpointEnv.putAll(chatopsEnv);
       }
       endpoint = new SlackEndpoint(new Config(endpointEnv), kubernetes.newClient());
       endpoint.start();

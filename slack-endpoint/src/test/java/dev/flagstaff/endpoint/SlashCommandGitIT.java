@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flagstaff.testkit.GitDaemon;
 import dev.flagstaff.testkit.KubernetesTestServer;
 import dev.flagstaff.testkit.SeedLines;
 import dev.flagstaff.testkit.SlackRequests;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -35,52 +32,22 @@ class SlashCommandGitIT {
 
   @TempDir
   Path dir;
-  private Process daemon;
+  private GitDaemon daemon;
   private Path bare;
   private KubernetesTestServer kubernetes;
   private EndpointFixture fixture;
   private SlackRequests commands;
 
-  private String git(Path in, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-c", "user.name=Grace", "-c", "user.email=grace@example.com"));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(process.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
-      return out.strip();
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError(e);
-    }
+  private static String git(Path in, String... args) {
+    return GitDaemon.git(in, args);
   }
 
   @BeforeEach
   void start() throws IOException {
-    Assumptions.assumeTrue(new java.io.File("/usr/lib/git-core/git-daemon").canExecute()
-        || new java.io.File("/usr/libexec/git-core/git-daemon").canExecute(), "git daemon is not installed");
-    bare = dir.resolve("repos").resolve("flags.git");
-    Files.createDirectories(bare);
-    git(bare, "init", "--bare", "-q", "-b", "main");
-    Path seed = dir.resolve("seed");
-    git(dir, "clone", "-q", bare.toString(), seed.toString());
-    Files.createDirectories(seed.resolve("flags"));
-    Files.copy(SeedLines.SEED.resolve("01-define.yaml"), seed.resolve(FILE));
-    git(seed, "add", FILE);
-    git(seed, "commit", "-q", "-m", "define the flag");
-    git(seed, "push", "-q", "origin", "HEAD:main");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    daemon = new ProcessBuilder("git", "daemon", "--export-all", "--enable=receive-pack", "--reuseaddr",
-        "--listen=127.0.0.1", "--port=" + port, "--base-path=" + dir.resolve("repos"), dir.resolve("repos").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
-    String url = "git://127.0.0.1:" + port + "/flags.git";
-    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-      Process probe = new ProcessBuilder("git", "ls-remote", url).redirectErrorStream(true).start();
-      probe.getInputStream().readAllBytes();
-      return probe.waitFor() == 0;
-    });
+    Assumptions.assumeTrue(GitDaemon.installed(), "git daemon is not installed");
+    daemon = GitDaemon.start(dir, Map.of(FILE, SeedLines.SEED.resolve("01-define.yaml")));
+    bare = daemon.bare();
+    String url = daemon.url();
     kubernetes = KubernetesTestServer.start("flags");
     Map<String, String> env = new HashMap<>();
     env.put("FLAGSTAFF_NAMESPACE", "flags");
@@ -97,14 +64,13 @@ class SlashCommandGitIT {
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
+  void stop() {
     if (fixture != null) {
       fixture.close();
       kubernetes.close();
     }
     if (daemon != null) {
-      daemon.destroy();
-      daemon.waitFor();
+      daemon.close();
     }
   }
 
