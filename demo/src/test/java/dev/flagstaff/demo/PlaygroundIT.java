@@ -39,7 +39,11 @@ class PlaygroundIT {
 
   @Test
   void kubectlDrivesThePlaygroundAndCtrlCLeavesNothingBehind() throws Exception {
-    up = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+    // As from a terminal, where Ctrl-C's SIGINT is not ignored: a build started in the background by a
+    // non-interactive shell (nohup, `cmd &`) passes SIGINT down ignored, and the JVM then never sees Ctrl-C.
+    // coreutils' env resets it to the default before running the JVM (it execs, so the pid stays the JVM's).
+    up = new ProcessBuilder("env", "--default-signal=INT",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-jar", Path.of(System.getProperty("flagstaff.demo.jar")).toString(), "up")
         .directory(Path.of(System.getProperty("flagstaff.root")).toFile())
         .redirectErrorStream(true).start();
@@ -73,7 +77,12 @@ class PlaygroundIT {
     assertThat(ports.stream().allMatch(PlaygroundIT::answers)).as("every printed port answers: %s", ports).isTrue();
 
     new ProcessBuilder("kill", "-INT", String.valueOf(up.pid())).start().waitFor();
-    await("./flagstaff up to stop after Ctrl-C").atMost(Duration.ofSeconds(60)).until(() -> !up.isAlive());
+    try {
+      await("./flagstaff up to stop after Ctrl-C").atMost(Duration.ofSeconds(60)).until(() -> !up.isAlive());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("./flagstaff up still runs 60 s after Ctrl-C; it printed:\n"
+          + String.join("\n", output), e);
+    }
     assertThat(output).contains("flagstaff up: stopped");
     assertThat(children).as("processes started by ./flagstaff up").noneMatch(ProcessHandle::isAlive);
     assertThat(ports).as("ports of ./flagstaff up after Ctrl-C").noneMatch(PlaygroundIT::answers);
