@@ -43,12 +43,17 @@ final class Chart {
 
   /** {@code helm template flags helm/flagstaff -n flagstaff-system -f <values>}; throws on failure. */
   static Manifests render(String valuesYaml) {
+    return renderFor(KUBE_VERSION, valuesYaml);
+  }
+
+  /** As {@link #render(String)}, for a cluster of that Kubernetes version (as {@code helm install} learns it). */
+  static Manifests renderFor(String kubeVersion, String valuesYaml) {
     Path values = writeTemp("values", ".yaml", valuesYaml);
     try {
       String out = new Helm(DIR).template()
           .withName(RELEASE)
           .withNamespace(NAMESPACE)
-          .withKubeVersion(KUBE_VERSION)
+          .withKubeVersion(kubeVersion)
           .withValuesFile(values)
           .call();
       return Manifests.parse(out);

@@ -1,5 +1,7 @@
 package dev.flagstaff.bench.ops;
 
+import dev.flagstaff.api.v1alpha1.FeatureFlag;
+import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.KubeBinaries;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -8,9 +10,14 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real kube-apiserver and etcd on loopback ({@link RealApiServer}) set up as the Helm chart sets up a namespace:
@@ -38,7 +45,40 @@ final class RealCluster implements AutoCloseable {
   static RealCluster start(boolean auditLog) {
     KubeBinaries binaries = KubeBinaries.find().orElseThrow(() -> new IllegalStateException(
         "no kube-apiserver/etcd binaries: " + KubeBinaries.HOW_TO_ENABLE));
-    return new RealCluster(RealApiServer.start(binaries, auditLog));
+    RealCluster cluster = new RealCluster(RealApiServer.start(binaries, auditLog));
+    cluster.installFinalizerPolicy();
+    return cluster;
+  }
+
+  /**
+   * The chart's MutatingAdmissionPolicy (helm/flagstaff, for every namespace), as {@code helm install} renders it on
+   * Kubernetes 1.36+: new FeatureFlags carry the operator's finalizer from their creation. Returns once it applies.
+   */
+  private void installFinalizerPolicy() {
+    Path home = server.dir().resolve("helm-home");
+    Path rendered = server.dir().resolve("finalizer-policy.yaml");
+    try {
+      Files.createDirectories(home);
+      Files.writeString(rendered, Cli.helm(server.binaries(), server.kubeconfig("default"), home)
+          .run("template", "flagstaff", "helm/flagstaff", "-n", "default", "--kube-version", "1.37.0",
+              "--set", "environment=" + Cluster.ENVIRONMENT, "--set", "operator.watchNamespaces={*}",
+              "-s", "templates/operator-finalizer-policy.yaml")
+          .orThrow().out());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Cli.kubectl(server.binaries(), server.kubeconfig("default")).run("apply", "-f", rendered.toString()).orThrow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      FeatureFlag probe = Cluster.flag("finalizer-policy-probe", true);
+      probe.getMetadata().setNamespace("default");
+      List<String> finalizers = server.client().resource(probe).dryRun().create().getMetadata().getFinalizers();
+      if (finalizers != null && !finalizers.isEmpty()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    throw new IllegalStateException("the chart's finalizer policy did not take effect in 60 s");
   }
 
   RealApiServer server() {
