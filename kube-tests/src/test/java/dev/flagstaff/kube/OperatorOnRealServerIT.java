@@ -71,9 +71,9 @@ class OperatorOnRealServerIT {
     await().atMost(WAIT).until(() -> "{\"enabled\":false,\"generation\":2}"
         .equals(flags.data().get("slack_events_app_home_opened")));
     await().atMost(WAIT).until(() -> "Disabled".equals(flags.get("app-home").getStatus().getState()));
-    assertThat(flags.events("app-home", "StateChanged"))
+    await().atMost(WAIT).untilAsserted(() -> assertThat(flags.events("app-home", "StateChanged"))
         .containsExactly("Normal StateChanged production: unset → 25% of actors",
-            "Normal StateChanged production: 25% of actors → Disabled");
+            "Normal StateChanged production: 25% of actors → Disabled"));
 
     flags.delete("app-home");
     await().atMost(WAIT).until(() -> flags.get("app-home") == null);

@@ -5,17 +5,17 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Core v1 Events on FeatureFlags, so {@code kubectl describe featureflag} and {@code kubectl get events} show them.
  * Warning reasons are fixed, one per way a resource can be refused; Normal {@code StateChanged} records each change
- * of the resolved state. Events are best effort: a failure to record one is logged, never fails a reconcile.
+ * of the resolved state. Events are best effort and sent off the reconcile (as client-go's recorder does): {@link
+ * #record} returns at once, {@link EventSender} creates them, retrying an unavailable API server a few times; a
+ * failure is logged and counted ({@code flagstaff_events_total{result}}), never fails a reconcile. Each Event's name
+ * is fixed when it is recorded, so one flag's Events list in the order they were recorded.
  */
 public final class FlagEvents {
   public static final String INVALID_SPEC = "InvalidSpec";
@@ -35,14 +35,13 @@ public final class FlagEvents {
 
   public static final String COMPONENT = "flagstaff-operator";
 
-  private static final Logger LOG = LoggerFactory.getLogger(FlagEvents.class);
   private static final int MAX_MESSAGE = 1024;
 
-  private final KubernetesClient client;
+  private final EventSender sender;
   private final Clock clock;
 
-  FlagEvents(KubernetesClient client, Clock clock) {
-    this.client = client;
+  FlagEvents(KubernetesClient client, Clock clock, EventSender.Outcomes outcomes) {
+    this.sender = new EventSender(client, outcomes);
     this.clock = clock;
   }
 
@@ -85,11 +84,11 @@ public final class FlagEvents {
         .withLastTimestamp(now)
         .withCount(1)
         .build();
-    try {
-      client.v1().events().inNamespace(namespace).resource(event).create();
-    } catch (KubernetesClientException e) {
-      LOG.warn("could not record {} event {} on FeatureFlag {}/{}: HTTP {}", type, reason, namespace,
-          flag.getMetadata().getName(), e.getCode());
-    }
+    sender.send(event, type + " event " + reason + " on FeatureFlag " + namespace + "/" + flag.getMetadata().getName());
+  }
+
+  /** Waits up to {@code timeout} for the Events still being sent (on shutdown). */
+  void flush(java.time.Duration timeout) {
+    sender.flush(timeout);
   }
 }

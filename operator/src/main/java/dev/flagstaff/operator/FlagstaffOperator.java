@@ -50,6 +50,9 @@ public final class FlagstaffOperator implements AutoCloseable {
   private volatile boolean closing;
   private volatile Runnable onLeadershipLost;
   private final FeatureFlagReconciler reconciler;
+  private final FlagEvents events;
+  /** How long a stopping operator waits for the Events it is still sending. */
+  private static final Duration EVENTS_FLUSH = Duration.ofSeconds(2);
   private final Announcer announcer;
 
   /** @throws ConfigException naming the variable when the configuration is missing or malformed */
@@ -68,8 +71,9 @@ public final class FlagstaffOperator implements AutoCloseable {
     registry = Metrics.newRegistry();
     OperatorMetrics metrics = new OperatorMetrics(registry);
     announcer = Announcer.fromConfig(config, registry);
+    events = new FlagEvents(client, clock, metrics.events());
     reconciler = new FeatureFlagReconciler(settings, client, metrics,
-        new FlagEvents(client, clock), new StatusAggregator(settings.environment(), clock), clock,
+        events, new StatusAggregator(settings.environment(), clock), clock,
         new PrometheusAnalysis(config.duration("FLAGSTAFF_ANALYSIS_TIMEOUT", ANALYSIS_TIMEOUT)), announcer);
     onLeadershipLost = () -> {
       LOG.error("lost the leader election Lease {}; stopping so that only one replica writes", settings.leaseName());
@@ -181,6 +185,7 @@ public final class FlagstaffOperator implements AutoCloseable {
     try {
       operator.stop();
     } finally {
+      events.flush(EVENTS_FLUSH);
       announcer.close();
       if (management != null) {
         management.close();

@@ -95,6 +95,37 @@ final class OperatorMetrics {
     }
   }
 
+  /** {@code flagstaff_events_total{result=recorded|failed|dropped}}: the Events the operator sent, by outcome. */
+  EventSender.Outcomes events() {
+    Counter recorded = events("recorded");
+    Counter failed = events("failed");
+    Counter dropped = events("dropped");
+    return new EventSender.Outcomes() {
+      @Override
+      public void recorded() {
+        recorded.increment();
+      }
+
+      @Override
+      public void failed() {
+        failed.increment();
+      }
+
+      @Override
+      public void dropped() {
+        dropped.increment();
+      }
+    };
+  }
+
+  private Counter events(String result) {
+    return Counter.builder("flagstaff.events")
+        .description("Kubernetes Events on FeatureFlags: recorded, failed (refused, or the API server unavailable "
+            + "through every retry) or dropped (too many waiting)")
+        .tag("result", result)
+        .register(registry);
+  }
+
   private Counter reconciles(Outcome outcome) {
     return Counter.builder("flagstaff.reconciles")
         .description("FeatureFlag reconciles by outcome")

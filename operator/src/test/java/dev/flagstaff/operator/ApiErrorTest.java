@@ -40,4 +40,23 @@ class ApiErrorTest {
     assertThat(k8s.condition(NAMESPACE, "retried", "Stalled").get().getStatus()).isEqualTo("False");
     assertThat(k8s.events(NAMESPACE, "retried")).noneMatch(e -> "Warning".equals(e.getType()));
   }
+
+  /** Events are sent off the reconcile: one refused is counted and logged, the flag is Ready all the same. */
+  @Test
+  void aRefusedEventIsCountedAndTheFlagIsReadyAllTheSame() {
+    k8s.server.expect().post().withPath("/api/v1/namespaces/" + NAMESPACE + "/events")
+        .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"reason\":\"Forbidden\","
+            + "\"message\":\"events is forbidden\"}").once();
+    k8s.startOperator();
+
+    k8s.create(flag("refused-event", "refused_event", Map.of("production", on())));
+    await().until(() -> k8s.metric("flagstaff_events_total{result=\"failed\"}") == 1);
+    assertThat(k8s.condition(NAMESPACE, "refused-event", "Ready").get().getStatus()).isEqualTo("True");
+    assertThat(k8s.events(NAMESPACE, "refused-event")).isEmpty();
+
+    k8s.create(flag("recorded-event", "recorded_event", Map.of("production", on())));
+    await().until(() -> k8s.eventLines(NAMESPACE, "recorded-event", "StateChanged").size() == 1);
+    assertThat(k8s.metric("flagstaff_events_total{result=\"recorded\"}")).isEqualTo(1);
+    assertThat(k8s.metric("flagstaff_events_total{result=\"dropped\"}")).isZero();
+  }
 }

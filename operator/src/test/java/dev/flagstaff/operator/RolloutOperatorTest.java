@@ -167,10 +167,10 @@ class RolloutOperatorTest {
     assertThat(rolloutStatus().getStepStartedAt()).isEqualTo("2026-03-02T09:35:00Z");
     awaitAnotherReconcile(() -> advance(Duration.ofMinutes(59)));
     assertThat(value()).isEqualTo(random(50, 1));
-    assertThat(k8s.eventLines(NAMESPACE, "stepped", "StateChanged")).containsExactly(
+    await().untilAsserted(() -> assertThat(k8s.eventLines(NAMESPACE, "stepped", "StateChanged")).containsExactly(
         "Normal StateChanged production: unset → 1% of time",
         "Normal StateChanged production: 1% of time → 10% of time",
-        "Normal StateChanged production: 10% of time → 50% of time");
+        "Normal StateChanged production: 10% of time → 50% of time"));
   }
 
   @Test
