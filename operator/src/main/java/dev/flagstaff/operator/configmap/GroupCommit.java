@@ -22,8 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * in the batch waits for the next one, so the ConfigMap goes through the same values as with one write per change.
  */
 final class GroupCommit {
-  /** One key to set to {@code value}, or to remove when {@code value} is null. */
-  /** @param flag the FeatureFlag writing it (null for a removal): told when there is no room for it */
+  /**
+   * One key to set to {@code value}, or to remove when {@code value} is null.
+   *
+   * @param flag the FeatureFlag writing it (null for a removal): told when there is no room for it
+   */
   record Change(String key, String value, ResourceID flag) {}
 
   /** What became of one change: the ConfigMap's resourceVersion that holds it (null if none), or why it failed. */

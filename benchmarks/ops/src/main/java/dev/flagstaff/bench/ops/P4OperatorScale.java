@@ -37,6 +37,10 @@ public final class P4OperatorScale {
     List<String> idleAt = args.list("idle-at", "1000,10000");
     int timeoutSeconds = args.integer("timeout-seconds", 240);
     String jfr = args.string("jfr", "");
+    // "chart": the JVM options the Helm chart ships, in a pod of --operator-memory (the JVM sizes its heap from
+    // it as from a cgroup limit) and one CPU; "default": the JVM's own defaults on this machine.
+    String jvmMode = args.string("operator-jvm", "chart");
+    String operatorMemory = args.string("operator-memory", "192m");
     List<String> auditCostAt = args.list("audit-cost-at", "10000");
     Path work = args.path("work", "benchmarks/ops/target/p4");
     Path out = args.path("out", "benchmarks/results/p4-operator-scale.json");
@@ -56,7 +60,8 @@ public final class P4OperatorScale {
           Map<String, Object> floor = ApiFloor.run(cluster, cluster.namespace("p4-floor-" + n), n, threads,
               timeoutSeconds, otherCpu);
           System.out.println(Machine.pretty(floor));
-          List<String> jvm = new ArrayList<>(List.of("-Dfile.encoding=UTF-8"));
+          List<String> jvm = new ArrayList<>("chart".equals(jvmMode) ? chartJvmOptions(operatorMemory)
+              : List.of("-Dfile.encoding=UTF-8"));
           if (!jfr.isBlank() && n == largest && r == 0) {
             jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
           }
@@ -84,6 +89,28 @@ public final class P4OperatorScale {
     Machine.write(out, result);
     System.out.println(Machine.pretty(result.get("jfr")));
     System.out.println("wrote " + out);
+  }
+
+  /**
+   * The chart's {@code operator.javaToolOptions} (helm/flagstaff/values.yaml) without the image's class-data
+   * archive, which exists only in the image, plus the pod's limits: {@code -XX:MaxRAM} and one processor.
+   */
+  static List<String> chartJvmOptions(String memoryLimit) throws java.io.IOException {
+    String values = java.nio.file.Files.readString(Path.of("helm", "flagstaff", "values.yaml"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^  javaToolOptions: \"([^\"]*)\"")
+        .matcher(values);
+    if (!m.find()) {
+      throw new IllegalStateException("no operator.javaToolOptions in helm/flagstaff/values.yaml");
+    }
+    List<String> options = new ArrayList<>();
+    for (String option : m.group(1).trim().split("\\s+")) {
+      if (!option.startsWith("-XX:SharedArchiveFile=")) {
+        options.add(option);
+      }
+    }
+    options.add("-XX:MaxRAM=" + memoryLimit);
+    options.add("-XX:ActiveProcessorCount=1");
+    return options;
   }
 
   private static Map<String, Object> run(RealCluster cluster, Path operatorJar, List<String> jvm, int n, int threads,
