@@ -20,6 +20,11 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +45,11 @@ public final class FlagstaffOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FlagstaffOperator.class);
   /** How long a rollout's Prometheus queries may take in total before the analysis counts as unavailable. */
   private static final Duration ANALYSIS_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Reconciles at once. A reconcile mostly waits: for the ConfigMap write its key shares with the others waiting
+   * (so the more wait, the fewer and larger the writes during a burst), then for its status write.
+   */
+  static final int RECONCILE_THREADS = 200;
 
   private final OperatorSettings settings;
   /** {@code FLAGSTAFF_MANAGEMENT_BIND_ADDRESS}; {@code null}: every address. */
@@ -80,8 +90,11 @@ public final class FlagstaffOperator implements AutoCloseable {
       new Thread(this::close, "flagstaff-stop").start();
     };
 
+    int reconcileThreads = config.integer("FLAGSTAFF_RECONCILE_THREADS", RECONCILE_THREADS, 1, 1000);
     operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withConcurrentReconciliationThreads(reconcileThreads)
+          .withExecutorService(reconcilers(reconcileThreads))
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .withResourceCloner(new UnreadableSpecCloner(client))
@@ -105,6 +118,22 @@ public final class FlagstaffOperator implements AutoCloseable {
           .setMaxInterval(Duration.ofMinutes(5).toMillis())
           .withoutMaxAttempts());
     });
+  }
+
+  /**
+   * JOSDK's reconcile threads, up to {@code threads} during a burst; each ends after 30 s without work, so an idle
+   * operator keeps none of a burst's stacks (JOSDK's own pool keeps every thread it ever started).
+   */
+  private static ExecutorService reconcilers(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), work -> {
+          Thread thread = new Thread(work, "flagstaff-reconcile-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /**

@@ -41,11 +41,21 @@ public final class P4OperatorScale {
     // it as from a cgroup limit) and one CPU; "default": the JVM's own defaults on this machine.
     String jvmMode = args.string("operator-jvm", "chart");
     String operatorMemory = args.string("operator-memory", "192m");
+    // More JVM options for the operator, comma-separated (e.g. -XX:TieredStopAtLevel=4 to try C2 too).
+    List<String> jvmExtra = args.list("operator-jvm-extra", "");
+    // More of the operator's environment, e.g. FLAGSTAFF_RECONCILE_THREADS=100 (comma-separated K=V).
+    Map<String, String> operatorEnv = new LinkedHashMap<>();
+    for (String kv : args.list("operator-env", "")) {
+      if (!kv.isBlank()) {
+        operatorEnv.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+      }
+    }
     List<String> auditCostAt = args.list("audit-cost-at", "10000");
     Path work = args.path("work", "benchmarks/ops/target/p4");
     Path out = args.path("out", "benchmarks/results/p4-operator-scale.json");
 
     Map<String, Object> result = new LinkedHashMap<>();
+    result.put("operatorEnv", operatorEnv);
     result.put("benchmark", "P4 operator scale: N FeatureFlags created at once, real kube-apiserver 1.37.2 + etcd on"
         + " loopback (audit log on, blocking, Metadata level), against the API server's own floor in the same run");
     result.put("createThreads", threads);
@@ -62,10 +72,11 @@ public final class P4OperatorScale {
           System.out.println(Machine.pretty(floor));
           List<String> jvm = new ArrayList<>("chart".equals(jvmMode) ? chartJvmOptions(operatorMemory)
               : List.of("-Dfile.encoding=UTF-8"));
+          jvm.addAll(jvmExtra); // after the others: a later -XX option wins
           if (!jfr.isBlank() && n == largest && r == 0) {
             jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
           }
-          Map<String, Object> run = run(cluster, operatorJar, jvm, n, threads,
+          Map<String, Object> run = run(cluster, operatorJar, jvm, operatorEnv, n, threads,
               idleAt.contains(Integer.toString(n)) && r == 0 ? idleSeconds : 0, timeoutSeconds, work, otherCpu);
           run.put("round", r + 1);
           run.put("apiServerFloor", floor);
@@ -113,7 +124,8 @@ public final class P4OperatorScale {
     return options;
   }
 
-  private static Map<String, Object> run(RealCluster cluster, Path operatorJar, List<String> jvm, int n, int threads,
+  private static Map<String, Object> run(RealCluster cluster, Path operatorJar, List<String> jvm,
+      Map<String, String> extraEnv, int n, int threads,
       int idleSeconds, int timeoutSeconds, Path work, OtherCpu otherCpu) throws Exception {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("flags", n);
@@ -124,7 +136,9 @@ public final class P4OperatorScale {
     AuditTail audit = cluster.audit();
     KubernetesClient client = cluster.driver();
     int port = Cluster.freePort();
-    try (Jvm operator = Jvm.start("p4-operator-" + n, operatorJar, jvm, cluster.operatorEnv(ns, port), work)) {
+    Map<String, String> env = cluster.operatorEnv(ns, port);
+    env.putAll(extraEnv);
+    try (Jvm operator = Jvm.start("p4-operator-" + n, operatorJar, jvm, env, work)) {
       long readyAt = Http.awaitReady(operator, port, Duration.ofSeconds(120));
       r.put("operatorReadyMs", Stats.round(Stats.millisSince(operator.startedNanos(), readyAt)));
       audit.settle(user, 2, 30);
