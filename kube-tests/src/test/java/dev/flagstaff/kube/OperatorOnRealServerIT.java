@@ -57,6 +57,24 @@ class OperatorOnRealServerIT {
     operator.close();
   }
 
+  /**
+   * The field manager would list every key the operator wrote in the ConfigMap's managedFields, sent back with each
+   * write and watch event; the operator clears them, and the API server then adds none for its later writes.
+   */
+  @Test
+  void theFlagsConfigMapCarriesNoManagedFieldsListingEveryKey(RealApiServer server) {
+    for (int i = 0; i < 5; i++) {
+      flags.apply(flag("listed-" + i, "listed_" + i, Map.of("production", on())));
+    }
+    await().atMost(WAIT).until(() -> flags.data().size() == 5);
+    flags.apply(flag("listed-5", "listed_5", Map.of("production", on())));
+    await().atMost(WAIT).until(() -> flags.data().size() == 6);
+
+    io.fabric8.kubernetes.api.model.ConfigMap configMap = server.client().configMaps().inNamespace(namespace)
+        .withName(Flags.CONFIGMAP).get();
+    assertThat(configMap.getMetadata().getManagedFields()).as("managedFields of the flags ConfigMap").isNullOrEmpty();
+  }
+
   @Test
   void createPercentageRollbackAndDeleteEachChangeOnlyTheirOwnKey() {
     flags.apply(flag("neighbour", "neighbour_flag", Map.of("production", on())));
