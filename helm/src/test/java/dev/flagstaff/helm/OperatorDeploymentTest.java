@@ -22,6 +22,7 @@ class OperatorDeploymentTest {
         .containsEntry("FLAGSTAFF_CONFIGMAP", "feature-flags")
         .containsEntry("FLAGSTAFF_MANAGEMENT_PORT", "9090")
         .containsEntry("FLAGSTAFF_LOG_LEVEL", "INFO")
+        .containsEntry("FLAGSTAFF_RECONCILE_THREADS", "50")
         .containsEntry("FLAGSTAFF_VERIFICATION_ENVIRONMENT", "production");
     assertThat(SlackEndpointTest.envVars(manifests, OPERATOR).get("POD_NAMESPACE")
         .getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
@@ -39,6 +40,7 @@ class OperatorDeploymentTest {
         .containsEntry("FLAGSTAFF_CONFIGMAP", "flags-prod")
         .containsEntry("FLAGSTAFF_NAMESPACES", "team-a,team-b")
         .containsEntry("FLAGSTAFF_LEADER_ELECTION", "true")
+        .containsEntry("FLAGSTAFF_RECONCILE_THREADS", "200")
         .containsEntry("FLAGSTAFF_LOG_LEVEL", "DEBUG");
     var pod = SlackEndpointTest.pod(manifests, Values.NON_DEFAULT_OPERATOR);
     assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example/flagstaff/operator:1.2.3");

@@ -21,6 +21,7 @@ final class Values {
         watchNamespaces: [team-a, team-b]
         image: {repository: registry.example/flagstaff/operator, tag: "1.2.3", pullPolicy: Always}
         logLevel: DEBUG
+        reconcileThreads: 200
         podAnnotations: {team: integrations}
         announcements: {enabled: true}
       endpoint:

@@ -49,7 +49,7 @@ public final class FlagstaffOperator implements AutoCloseable {
    * Reconciles at once. A reconcile mostly waits: for the ConfigMap write its key shares with the others waiting
    * (so the more wait, the fewer and larger the writes during a burst), then for its status write.
    */
-  static final int RECONCILE_THREADS = 200;
+  static final int RECONCILE_THREADS = 50;
 
   private final OperatorSettings settings;
   /** {@code FLAGSTAFF_MANAGEMENT_BIND_ADDRESS}; {@code null}: every address. */
