@@ -1,5 +1,6 @@
 package dev.flagstaff.endpoint.chatops;
 
+import dev.flagstaff.endpoint.http.Utf8;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.slack.api.app_backend.slash_commands.SlashCommandPayloadParser;
 import com.slack.api.app_backend.slash_commands.payload.SlashCommandPayload;
@@ -7,8 +8,6 @@ import dev.flagstaff.endpoint.EndpointMetrics;
 import dev.flagstaff.endpoint.http.SignatureCheck;
 import dev.flagstaff.endpoint.http.SignedBody;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -108,11 +107,13 @@ public final class SlashCommandHandler extends Handler.Abstract {
 
   /** The form, decoded strictly as UTF-8; {@code null} when it is not a form Slack would send. */
   private static SlashCommandPayload parse(byte[] body) {
+    String form = Utf8.decodeOrNull(body);
+    if (form == null) {
+      return null;
+    }
     try {
-      String form = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
       return new SlashCommandPayloadParser().parse(form);
-    } catch (CharacterCodingException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return null;
     }
   }

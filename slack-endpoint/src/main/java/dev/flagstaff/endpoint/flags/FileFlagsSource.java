@@ -1,14 +1,12 @@
 package dev.flagstaff.endpoint.flags;
 
+import dev.flagstaff.endpoint.http.Utf8;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,10 +101,11 @@ public final class FileFlagsSource implements FlagsSource {
           unreadable.put(key, "larger than " + MAX_FILE_BYTES + " bytes");
           continue;
         }
-        try {
-          data.put(key, strictUtf8(Files.readAllBytes(entry)).trim());
-        } catch (CharacterCodingException e) {
+        String text = Utf8.decodeOrNull(Files.readAllBytes(entry));
+        if (text == null) {
           unreadable.put(key, "not UTF-8 text");
+        } else {
+          data.put(key, text.trim());
         }
       }
     }
@@ -123,14 +122,8 @@ public final class FileFlagsSource implements FlagsSource {
       throw new IllegalArgumentException("larger than " + MAX_FILE_BYTES + " bytes");
     }
     byte[] bytes = Files.readAllBytes(path);
-    String text;
-    boolean malformed = false;
-    try {
-      text = strictUtf8(bytes);
-    } catch (CharacterCodingException e) {
-      text = new String(bytes, StandardCharsets.UTF_8);
-      malformed = true;
-    }
+    boolean malformed = !Utf8.isValid(bytes);
+    String text = new String(bytes, StandardCharsets.UTF_8);
     Map<String, String> data = new HashMap<>();
     Map<String, String> unreadable = new HashMap<>();
     try (JsonParser parser = LENIENT.createParser(text)) {
@@ -158,11 +151,6 @@ public final class FileFlagsSource implements FlagsSource {
       throw new IllegalArgumentException("not valid JSON");
     }
     return new FileContent(data, unreadable);
-  }
-
-  private static String strictUtf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
   }
 
   /** The content's checksum: equal content, equal version. */

@@ -5,11 +5,16 @@ package dev.flagstaff.endpoint.http;
  * Standard's table 3-7, so an overlong form, a surrogate (U+D800–U+DFFF), a code point above U+10FFFF, a stray
  * continuation byte or a truncated sequence is refused — exactly what the JDK's UTF-8 decoder reports as malformed.
  */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {
   }
 
-  static boolean isValid(byte[] bytes) {
+  /** {@code bytes} as text when they are well-formed UTF-8, else null: a strict decoder's answer, in one pass. */
+  public static String decodeOrNull(byte[] bytes) {
+    return isValid(bytes) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : null;
+  }
+
+  public static boolean isValid(byte[] bytes) {
     int i = 0;
     int n = bytes.length;
     while (i < n) {
