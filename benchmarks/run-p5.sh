@@ -3,7 +3,7 @@
 # with testkit/kube/build.sh): resident memory and time to ready of the operator and the endpoint jar with 1,000
 # flags, each as its own ServiceAccount, under each JVM configuration of P5Configs (the chart's flags before issue
 # 12, then one choice added at a time: SerialGC and the new memory limit, stack and code-cache sizes, C1 only,
-# AppCDS, a smaller young generation, a larger first heap, tighter heap-free ratios, MALLOC_ARENA_MAX=2), the
+# AppCDS, a smaller young generation, tighter heap-free ratios, a larger first heap, MALLOC_ARENA_MAX=2), the
 # configurations alternating start by start. The
 # AppCDS archives are made as the images make them (benchmarks/p5-image-archives.sh: the Dockerfiles' step, from
 # the class lists in helm/images/), next to copies of the jars, which are the ones measured.

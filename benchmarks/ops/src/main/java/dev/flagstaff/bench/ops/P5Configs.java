@@ -13,7 +13,7 @@ import java.util.Map;
  * pools as in the pod).
  */
 final class P5Configs {
-  static final List<String> NAMES = List.of("before", "serial", "stack-code", "c1", "cds", "young", "initial", "free", "arena");
+  static final List<String> NAMES = List.of("before", "serial", "stack-code", "c1", "cds", "young", "free", "initial", "arena");
   /** The chart's memory limits before issue 12 and the ones these runs set. */
   static final String LIMIT_BEFORE = "512m";
   static final String OPERATOR_LIMIT = "192m";
@@ -97,12 +97,12 @@ final class P5Configs {
     if (step >= NAMES.indexOf("young")) {
       o.add("-XX:NewRatio=5"); // a young generation of 1/6 of the heap instead of 1/3: eden is touched whole
     }
-    if (step >= NAMES.indexOf("initial")) {
-      o.add("-XX:InitialRAMPercentage=25"); // start with a quarter of the limit, not 1/64: fewer GCs while starting
-    }
     if (step >= NAMES.indexOf("free")) {
       // the old generation grown and shrunk to keep 10-20 % free after a full GC instead of 40-70 %
       o.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+    }
+    if (step >= NAMES.indexOf("initial")) {
+      o.add("-XX:InitialRAMPercentage=25"); // start with a quarter of the limit, not 1/64: fewer GCs while starting
     }
     return o;
   }
