@@ -23,7 +23,7 @@ RUN java -Xshare:dump -XX:SharedClassListFile=/tmp/flagstaff-operator.classlist 
 # The chart mounts the root filesystem read-only and an emptyDir at /tmp (the JVM's only scratch space).
 # The chart's JVM flags (values.yaml, measured in benchmarks/results/P5.md): the heap is half the container's
 # memory limit; an OutOfMemoryError restarts the pod instead of limping on.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -XX:NewRatio=5 -XX:InitialRAMPercentage=25 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:SharedArchiveFile=/app/flagstaff-operator.jsa -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -XX:NewRatio=5 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:SharedArchiveFile=/app/flagstaff-operator.jsa -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
 USER 10001:10001
 WORKDIR /app
 EXPOSE 9090
