@@ -8,20 +8,22 @@ RUN groupadd --system --gid 10001 flagstaff \
 
 COPY operator/target/flagstaff-operator.jar /app/flagstaff-operator.jar
 
-# Class-data sharing (AppCDS): one training start, stopped after 15 s, writes the classes it loaded to
-# /app/flagstaff-operator.jsa; the chart's JAVA_TOOL_OPTIONS map it read-only (-XX:SharedArchiveFile),
-# which P5 measured to halve the time to /readyz. Java 17 cannot create the archive at run time (-XX:+AutoCreateSharedArchive is Java
-# 19+, and the root filesystem is read-only), so it is made here, by this image's JVM for this jar path. An image
-# without the file starts without it (the JVM ignores a missing archive).
-RUN env FLAGSTAFF_ENVIRONMENT=image-training FLAGSTAFF_NAMESPACES=training KUBERNETES_MASTER=https://127.0.0.1:1 KUBECONFIG=/nonexistent \
-      timeout -s TERM 15 java -XX:ArchiveClassesAtExit=/app/flagstaff-operator.jsa -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -jar /app/flagstaff-operator.jar \
-      > /tmp/training.log 2>&1; \
-    rm -f /tmp/flags.json /tmp/training.log; chmod 444 /app/flagstaff-operator.jsa 2>/dev/null || true
+# Class-data sharing (AppCDS): a static archive /app/flagstaff-operator.jsa of the classes listed in
+# helm/images/flagstaff-operator.classlist, the ones this jar loaded in a start on a real API server with 1,000 flags
+# (recorded with -XX:DumpLoadedClassList by benchmarks/p5-classlists.sh, informer path and management port included;
+# a build has no cluster to train against). The chart's JAVA_TOOL_OPTIONS map it read-only (-XX:SharedArchiveFile);
+# measured in benchmarks/results/P5.md. Java 17 cannot create an archive at run time (-XX:+AutoCreateSharedArchive
+# is Java 19+, and the root filesystem is read-only), so it is made here, by this image's JVM for this jar path. A
+# listed class the jar no longer has is skipped (a warning); an image without the file starts without it.
+COPY helm/images/flagstaff-operator.classlist /tmp/flagstaff-operator.classlist
+RUN java -Xshare:dump -XX:SharedClassListFile=/tmp/flagstaff-operator.classlist -XX:SharedArchiveFile=/app/flagstaff-operator.jsa -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -jar /app/flagstaff-operator.jar \
+      > /tmp/dump.log 2>&1 || { cat /tmp/dump.log; exit 1; }; \
+    rm -f /tmp/dump.log /tmp/flagstaff-operator.classlist; chmod 444 /app/flagstaff-operator.jsa
 
 # The chart mounts the root filesystem read-only and an emptyDir at /tmp (the JVM's only scratch space).
 # The chart's JVM flags (values.yaml, measured in benchmarks/results/P5.md): the heap is half the container's
 # memory limit; an OutOfMemoryError restarts the pod instead of limping on.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -XX:SharedArchiveFile=/app/flagstaff-operator.jsa -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
+ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=96m -XX:NewRatio=5 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:SharedArchiveFile=/app/flagstaff-operator.jsa -XX:+ExitOnOutOfMemoryError -Dfile.encoding=UTF-8"
 USER 10001:10001
 WORKDIR /app
 EXPOSE 9090

@@ -1,8 +1,6 @@
 package dev.flagstaff.bench.ops;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +13,7 @@ import java.util.Map;
  * pools as in the pod).
  */
 final class P5Configs {
-  static final List<String> NAMES = List.of("before", "serial", "stack-code", "c1", "cds", "arena");
+  static final List<String> NAMES = List.of("before", "serial", "stack-code", "c1", "cds", "young", "free", "initial", "arena");
   /** The chart's memory limits before issue 12 and the ones these runs set. */
   static final String LIMIT_BEFORE = "512m";
   static final String OPERATOR_LIMIT = "192m";
@@ -25,41 +23,50 @@ final class P5Configs {
   record Choice(String name, List<String> operator, List<String> endpoint, Map<String, String> env) {
   }
 
-  private final Path operatorJar;
-  private final Path endpointJar;
-  private final Path work;
   private Path operatorArchive;
   private Path endpointArchive;
+  /** {@code --jvm-extra}: options added to every start of both jars (diagnostics); {jvm} becomes the jar's name. */
+  private List<String> extra = List.of();
 
   /**
-   * @param archives empty, or the operator's and the endpoint's class-data archives made elsewhere (as the images
-   *     make them: {@code helm/images/*.Dockerfile}), used instead of a training start
+   * @param archives empty, or the operator's and the endpoint's class-data archives, made as the images make them
+   *     ({@code helm/images/*.Dockerfile}, {@code benchmarks/p5-image-archives.sh}), next to the jars they were made
+   *     for
    */
-  P5Configs(Path operatorJar, Path endpointJar, Path work, List<String> archives) {
-    this.operatorJar = operatorJar;
-    this.endpointJar = endpointJar;
-    this.work = work;
+  P5Configs(List<String> archives) {
     if (archives.size() == 2) {
       operatorArchive = Path.of(archives.get(0)).toAbsolutePath();
       endpointArchive = Path.of(archives.get(1)).toAbsolutePath();
     }
   }
 
+  P5Configs withExtra(List<String> options) {
+    extra = List.copyOf(options);
+    return this;
+  }
+
   List<String> operatorOptions(String name) {
-    return options(name, true, operatorArchive);
+    return withExtra(options(name, true, operatorArchive), "operator-" + name);
   }
 
   List<String> endpointOptions(String name) {
-    return options(name, false, endpointArchive);
+    return withExtra(options(name, false, endpointArchive), "endpoint-" + name);
   }
 
-  /** The choice; for "cds" and after, the class-data archives are made first by one training start of each jar. */
-  Choice get(String name, RealCluster cluster, int n) throws Exception {
+  private List<String> withExtra(List<String> options, String jvm) {
+    List<String> o = new ArrayList<>(options);
+    extra.forEach(e -> o.add(e.replace("{jvm}", jvm)));
+    return o;
+  }
+
+  /** The choice; "cds" and after need the class-data archives ({@code --archives}, as the images make them). */
+  Choice get(String name) {
     if (NAMES.indexOf(name) < 0) {
       throw new IllegalArgumentException("unknown configuration " + name + "; known: " + NAMES);
     }
     if (NAMES.indexOf(name) >= NAMES.indexOf("cds") && operatorArchive == null) {
-      train(cluster, n);
+      throw new IllegalArgumentException("configuration " + name + " needs --archives OPERATOR.jsa,ENDPOINT.jsa"
+          + " (benchmarks/p5-image-archives.sh makes them as the images do; run-p5.sh passes them)");
     }
     Map<String, String> env = new HashMap<>();
     if (NAMES.indexOf(name) >= NAMES.indexOf("arena")) {
@@ -87,42 +94,16 @@ final class P5Configs {
     if (step >= NAMES.indexOf("cds") && archive != null) {
       o.add("-XX:SharedArchiveFile=" + archive);
     }
+    if (step >= NAMES.indexOf("young")) {
+      o.add("-XX:NewRatio=5"); // a young generation of 1/6 of the heap instead of 1/3: eden is touched whole
+    }
+    if (step >= NAMES.indexOf("free")) {
+      // the old generation grown and shrunk to keep 10-20 % free after a full GC instead of 40-70 %
+      o.addAll(List.of("-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+    }
+    if (step >= NAMES.indexOf("initial")) {
+      o.add("-XX:InitialRAMPercentage=25"); // start with a quarter of the limit, not 1/64: fewer GCs while starting
+    }
     return o;
-  }
-
-  /**
-   * One start of each jar with {@code -XX:ArchiveClassesAtExit} and the "c1" options: the operator until its flags
-   * have been reconciling for 10 s, the endpoint until it lists every flag; the archive is written as each exits.
-   */
-  private void train(RealCluster cluster, int n) throws Exception {
-    Path op = work.resolve("operator.jsa");
-    Path ep = work.resolve("endpoint.jsa");
-    Files.createDirectories(work);
-    Files.deleteIfExists(op);
-    Files.deleteIfExists(ep);
-    List<String> operator = new ArrayList<>(options("c1", true, null));
-    operator.add("-XX:ArchiveClassesAtExit=" + op);
-    List<String> endpoint = new ArrayList<>(options("c1", false, null));
-    endpoint.add("-XX:ArchiveClassesAtExit=" + ep);
-    String ns = cluster.namespace("p5-train-op");
-    Cluster.createFlags(cluster.driver(), ns, n, 16);
-    int port = Cluster.freePort();
-    try (Jvm jvm = Jvm.start("p5-train-operator", operatorJar, operator, cluster.operatorEnv(ns, port), work)) {
-      Http.awaitReady(jvm, port, Duration.ofSeconds(120));
-      Thread.sleep(10_000);
-    }
-    String ens = P5Start.endpointNamespace(cluster, "p5-train-ep", n);
-    int management = Cluster.freePort();
-    try (Jvm jvm = Jvm.start("p5-train-endpoint", endpointJar, endpoint,
-        cluster.endpointEnv(ens, "flagstaff-slack-endpoint-0", Cluster.freePort(), management), work)) {
-      Http.awaitReady(jvm, management, Duration.ofSeconds(120));
-      P5Start.awaitListed(jvm, management, n);
-      Thread.sleep(2_000);
-    }
-    if (!Files.isRegularFile(op) || !Files.isRegularFile(ep)) {
-      throw new IllegalStateException("the training starts wrote no class-data archive (" + op + ", " + ep + ")");
-    }
-    operatorArchive = op;
-    endpointArchive = ep;
   }
 }

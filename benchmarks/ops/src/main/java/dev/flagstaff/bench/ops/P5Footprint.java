@@ -30,20 +30,29 @@ public final class P5Footprint {
     Path work = args.path("work", "benchmarks/ops/target/p5").toAbsolutePath();
     Path out = args.path("out", "benchmarks/results/p5-footprint.json");
     List<String> archives = args.list("archives", "");
+    // diagnostics, not part of a configuration: e.g. --jvm-extra "-Xlog:class+load:file=/tmp/{jvm}.cl:uptime"
+    List<String> extra = args.string("jvm-extra", "").isBlank() ? List.of()
+        : List.of(args.string("jvm-extra", "").trim().split("\\s+"));
+    boolean nmt = Boolean.parseBoolean(args.string("nmt", "false"));
+    if (nmt) {
+      extra = new ArrayList<>(extra);
+      extra.add("-XX:NativeMemoryTracking=summary");
+    }
 
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("classDataArchives", archives.isEmpty() ? "made by a training start on the real server" : archives);
+    result.put("classDataArchives", archives.isEmpty() ? "none" : archives);
     result.put("benchmark", "P5 footprint: resident memory and time to ready of both jars with " + n + " flags,"
         + " real kube-apiserver 1.37.2 + etcd on loopback (no audit log), each jar as its own ServiceAccount");
     Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
     try (Machine machine = new Machine(); OtherCpu otherCpu = new OtherCpu();
         RealCluster cluster = RealCluster.start(false)) {
-      P5Configs configs = new P5Configs(operatorJar, endpointJar, work, archives);
+      P5Configs configs = new P5Configs(archives).withExtra(extra);
+      result.put("jvmExtraOptions", extra);
       for (int s = 0; s < starts; s++) {
         for (String name : names) {
-          P5Configs.Choice choice = configs.get(name, cluster, n);
+          P5Configs.Choice choice = configs.get(name);
           Map<String, Object> run = P5Start.run(cluster, operatorJar, endpointJar, choice, n, operatorSeconds, work,
-              otherCpu);
+              otherCpu, nmt);
           run.put("start", s + 1);
           runs.computeIfAbsent(name, k -> new ArrayList<>()).add(run);
           System.out.println(name + " " + Machine.pretty(run));
