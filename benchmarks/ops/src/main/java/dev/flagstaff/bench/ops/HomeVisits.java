@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * driver's poll), how many still got the feature view. The same for flips to on, with the feature view.
  */
 final class HomeVisits implements AutoCloseable {
-  /** One visit: who, when it was sent (wall-clock µs), and whether Slack acknowledged it with 200. */
+  /** One visit: who, and when it was sent (wall-clock µs). */
   record Visit(String user, long sent) {}
 
   private final SlackRequests slack;

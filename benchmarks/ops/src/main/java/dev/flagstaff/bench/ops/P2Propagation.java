@@ -94,8 +94,8 @@ public final class P2Propagation {
           case "api-chart" -> result.put(mode, api(cluster, otherCpu, mode, operatorJar, endpointJar, chartJvm(true),
               chartJvm(false), false, 0, flips, warmup, pauseMillis, work, rows, breakdownRows, homeRows));
           case "api-trace", "api-trace-http11" -> result.put(mode, api(cluster, otherCpu, mode, operatorJar,
-              endpointJar, trace(http(chartJvm(true), mode), work, "operator"),
-              trace(http(chartJvm(false), mode), work, "endpoint"), true, 0, flips, warmup, pauseMillis, work, rows,
+              endpointJar, trace(http(chartJvm(true), mode), work, mode, "operator"),
+              trace(http(chartJvm(false), mode), work, mode, "endpoint"), true, 0, flips, warmup, pauseMillis, work, rows,
               breakdownRows, homeRows));
           case "api-chart-http11" -> result.put(mode, api(cluster, otherCpu, mode, operatorJar, endpointJar,
               http(chartJvm(true), mode), http(chartJvm(false), mode), false, 0, flips, warmup, pauseMillis, work, rows,
@@ -126,6 +126,11 @@ public final class P2Propagation {
         "-Dfile.encoding=UTF-8");
   }
 
+  /** Where a trace mode's JVM writes its GC log (kept after the run, beside the jars' output). */
+  private static String gcLog(String mode, String who) {
+    return "p2-" + mode + "-" + who + "-gc.log";
+  }
+
   /** Modes ending in -http11: Fabric8's client in both jars speaks HTTP/1.1 to the API server instead of HTTP/2. */
   private static List<String> http(List<String> options, String mode) {
     if (!mode.endsWith("-http11")) {
@@ -137,10 +142,10 @@ public final class P2Propagation {
   }
 
   /** The same with µs-stamped log lines of the steps and a GC log (what the trace mode adds). */
-  private static List<String> trace(List<String> options, Path work, String who) throws IOException {
+  private static List<String> trace(List<String> options, Path work, String mode, String who) throws IOException {
     List<String> o = new ArrayList<>(options);
     o.add("-Dlogback.configurationFile=" + FlipBreakdown.traceLogback(work.toAbsolutePath(), who.equals("operator")));
-    o.add("-Xlog:gc:file=" + work.toAbsolutePath().resolve("p2-" + who + "-gc.log") + ":utctime");
+    o.add("-Xlog:gc:file=" + work.toAbsolutePath().resolve(gcLog(mode, who)) + ":utctime");
     return o;
   }
 
@@ -154,8 +159,8 @@ public final class P2Propagation {
     int operatorPort = Cluster.freePort();
     int endpointManagement = Cluster.freePort();
     int eventsPort = Cluster.freePort();
-    Files.deleteIfExists(work.resolve("p2-operator-gc.log"));
-    Files.deleteIfExists(work.resolve("p2-endpoint-gc.log"));
+    Files.deleteIfExists(work.resolve(gcLog(mode, "operator")));
+    Files.deleteIfExists(work.resolve(gcLog(mode, "endpoint")));
     try (SlackApiStub slack = SlackApiStub.start();
         Jvm operator = Jvm.start("p2-" + mode + "-operator", operatorJar, jvm, cluster.operatorEnv(ns, operatorPort),
             work);
@@ -252,8 +257,8 @@ public final class P2Propagation {
           FlipBreakdown.audit(cluster.server().dir().resolve("audit.log"), ns), RealCluster.operatorUser(ns),
           RealCluster.endpointUser(ns), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-operator.log"))
               : List.of(), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-endpoint.log")) : List.of(),
-          trace ? FlipBreakdown.gc(work.resolve("p2-operator-gc.log")) : List.of(),
-          trace ? FlipBreakdown.gc(work.resolve("p2-endpoint-gc.log")) : List.of(), breakdownRows));
+          trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "operator"))) : List.of(),
+          trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "endpoint"))) : List.of(), breakdownRows));
       if (visitPeriodMicros > 0) {
         Thread.sleep(1000); // the last visits' publishes arrive
         r.put("homeTab", visits.result(timeline, enabled, slack, FALLBACK_TEXT, homeRows));
