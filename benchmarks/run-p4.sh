@@ -6,7 +6,9 @@
 # Ready, the ratio to the floor, the operator's requests per flag by verb and resource (from the audit log, by user),
 # one change among N, 30 s idle at 1,000 and 10,000, and the CPU other processes used meanwhile.
 #
-#   benchmarks/run-p4.sh                 # builds, runs (about 10 minutes; 10,000 stops at a 240 s deadline),
+#   benchmarks/run-p4.sh                 # builds, runs (about 15 minutes; 10,000 stops at a 240 s deadline;
+#                                        # the operator gets the chart's JVM options in a 192m pod, and at 10,000
+#                                        # a 512m pod with 200 reconcile threads: see --operator-memory),
 #                                        # writes benchmarks/results/p4-operator-scale.json
 #   P4_JFR=1 benchmarks/run-p4.sh        # also records benchmarks/results/p4-operator-10000.jfr (the 10,000 run)
 #                                        # and puts its top frames in the json ("jfr")

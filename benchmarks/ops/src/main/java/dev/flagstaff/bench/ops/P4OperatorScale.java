@@ -40,7 +40,9 @@ public final class P4OperatorScale {
     // "chart": the JVM options the Helm chart ships, in a pod of --operator-memory (the JVM sizes its heap from
     // it as from a cgroup limit) and one CPU; "default": the JVM's own defaults on this machine.
     String jvmMode = args.string("operator-jvm", "chart");
-    String operatorMemory = args.string("operator-memory", "192m");
+    // "auto": the chart's default limit (192m) up to 1,000 flags; above, the pod size helm/README gives for
+    // ~10,000 flags: 512m and operator.reconcileThreads 200 (unless --operator-env sets it).
+    String operatorMemory = args.string("operator-memory", "auto");
     // More JVM options for the operator, comma-separated (e.g. -XX:TieredStopAtLevel=4 to try C2 too).
     List<String> jvmExtra = args.list("operator-jvm-extra", "");
     // More of the operator's environment, e.g. FLAGSTAFF_RECONCILE_THREADS=100 (comma-separated K=V).
@@ -70,13 +72,19 @@ public final class P4OperatorScale {
           Map<String, Object> floor = ApiFloor.run(cluster, cluster.namespace("p4-floor-" + n), n, threads,
               timeoutSeconds, otherCpu);
           System.out.println(Machine.pretty(floor));
-          List<String> jvm = new ArrayList<>("chart".equals(jvmMode) ? chartJvmOptions(operatorMemory)
+          boolean large = n > 1000;
+          String memory = "auto".equals(operatorMemory) ? (large ? "512m" : "192m") : operatorMemory;
+          Map<String, String> env = new LinkedHashMap<>(operatorEnv);
+          if (large && "auto".equals(operatorMemory)) {
+            env.putIfAbsent("FLAGSTAFF_RECONCILE_THREADS", "200");
+          }
+          List<String> jvm = new ArrayList<>("chart".equals(jvmMode) ? chartJvmOptions(memory)
               : List.of("-Dfile.encoding=UTF-8"));
           jvm.addAll(jvmExtra); // after the others: a later -XX option wins
           if (!jfr.isBlank() && n == largest && r == 0) {
             jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
           }
-          Map<String, Object> run = run(cluster, operatorJar, jvm, operatorEnv, n, threads,
+          Map<String, Object> run = run(cluster, operatorJar, jvm, env, n, threads,
               idleAt.contains(Integer.toString(n)) && r == 0 ? idleSeconds : 0, timeoutSeconds, work, otherCpu);
           run.put("round", r + 1);
           run.put("apiServerFloor", floor);
@@ -130,6 +138,7 @@ public final class P4OperatorScale {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("flags", n);
     r.put("operatorJvmOptions", jvm);
+    r.put("operatorEnv", extraEnv);
     r.put("loadAverage1mBefore", Machine.loadAverage());
     String ns = cluster.namespace("p4-" + n);
     String user = RealCluster.operatorUser(ns);
