@@ -54,6 +54,8 @@ final class EventSender {
 
   private final KubernetesClient client;
   private final HttpClient http;
+  /** The API server's URL without its trailing slash. */
+  private final String apiServer;
   private final Outcomes outcomes;
   private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -64,6 +66,7 @@ final class EventSender {
   EventSender(KubernetesClient client, Outcomes outcomes) {
     this.client = client;
     this.http = client.getHttpClient();
+    this.apiServer = client.getMasterUrl().toString().replaceAll("/+$", "");
     this.outcomes = outcomes;
   }
 
@@ -115,8 +118,7 @@ final class EventSender {
 
   private void post(Pending pending) {
     HttpRequest request = http.newHttpRequestBuilder()
-        .uri(client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + pending.namespace()
-            + "/events")
+        .uri(apiServer + "/api/v1/namespaces/" + pending.namespace() + "/events")
         .post("application/json", pending.json())
         .build();
     CompletableFuture<HttpResponse<byte[]>> answer;
