@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Map;
 
@@ -14,6 +18,26 @@ import java.util.Map;
  */
 public class JsonLayout extends LayoutBase<ILoggingEvent> {
   private static final int MAX_FRAMES = 12;
+
+  /**
+   * A started appender writing these JSON lines to {@code out}, in {@code context}: what a process logs, captured
+   * (tests attach it to a logger to read what an operator would see).
+   */
+  public static OutputStreamAppender<ILoggingEvent> appender(LoggerContext context, OutputStream out) {
+    JsonLayout layout = new JsonLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setLayout(layout);
+    encoder.setContext(context);
+    encoder.start();
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+    appender.setEncoder(encoder);
+    appender.setOutputStream(out);
+    appender.setContext(context);
+    appender.start();
+    return appender;
+  }
 
   @Override
   public String doLayout(ILoggingEvent event) {

@@ -11,7 +11,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.JsonLayout;
@@ -36,18 +35,7 @@ class SecretsNeverLeakTest {
   void secretsAppearNowhereAUserCanSee() throws Exception {
     LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = new OutputStreamAppender<>();
-    LayoutWrappingEncoder<ch.qos.logback.classic.spi.ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-    JsonLayout layout = new JsonLayout();
-    layout.setContext(logging);
-    layout.start();
-    encoder.setLayout(layout);
-    encoder.setContext(logging);
-    encoder.start();
-    appender.setEncoder(encoder);
-    appender.setOutputStream(captured);
-    appender.setContext(logging);
-    appender.start();
+    OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender = JsonLayout.appender(logging, captured);
     Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Map<String, Level> levels = Map.of("dev.flagstaff", Level.DEBUG, "com.slack.api", Level.DEBUG, "org.eclipse.jetty", Level.INFO);
     Map<String, Level> before = new HashMap<>();

@@ -8,7 +8,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.flagstaff.runtime.Config;
 import dev.flagstaff.runtime.ConfigException;
 import dev.flagstaff.runtime.JsonLayout;
@@ -70,7 +69,7 @@ class AnnouncerFromConfigTest {
   void theTokenAppearsInNoLogLineMetricOrError() {
     LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    OutputStreamAppender<ILoggingEvent> appender = captureInto(logging, captured);
+    OutputStreamAppender<ILoggingEvent> appender = JsonLayout.appender(logging, captured);
     ch.qos.logback.classic.Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     Map<String, Level> before = new HashMap<>();
     for (String name : List.of("dev.flagstaff", "com.slack.api")) {
@@ -107,21 +106,5 @@ class AnnouncerFromConfigTest {
     for (String text : seen) {
       assertThat(text).doesNotContain(TOKEN).doesNotContain(TOKEN.substring(5));
     }
-  }
-
-  private static OutputStreamAppender<ILoggingEvent> captureInto(LoggerContext logging, ByteArrayOutputStream out) {
-    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
-    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-    JsonLayout layout = new JsonLayout();
-    layout.setContext(logging);
-    layout.start();
-    encoder.setLayout(layout);
-    encoder.setContext(logging);
-    encoder.start();
-    appender.setEncoder(encoder);
-    appender.setOutputStream(out);
-    appender.setContext(logging);
-    appender.start();
-    return appender;
   }
 }
