@@ -11,7 +11,8 @@
 #   api-trace            api-chart with µs log lines of each step and GC logs: where each flip's time goes
 #   api-home             api-chart with signed app_home_opened visits every 10 ms (--visit-period-us), item 5 (b)
 #   file                 no API: the endpoint reading a kubelet-style mounted directory (250 ms poll)
-# Every API mode splits each flip into steps from the audit log's µs timestamps (p2-flips-steps.csv). Each mode
+# Every API mode splits each flip into steps from the audit log's µs timestamps (p2-flips-steps.csv); `--audit false`
+# runs the API server without an audit log (its default), and then without the split. Each mode
 # reports the CPU other processes used while it ran.
 #
 #   benchmarks/run-p2.sh                 # builds, runs (about 9 minutes), writes benchmarks/results/p2-*.json|csv

@@ -15,10 +15,18 @@ import dev.flagstaff.runtime.Config;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +81,61 @@ class OperatorOnRealServerIT {
     io.fabric8.kubernetes.api.model.ConfigMap configMap = server.client().configMaps().inNamespace(namespace)
         .withName(Flags.CONFIGMAP).get();
     assertThat(configMap.getMetadata().getManagedFields()).as("managedFields of the flags ConfigMap").isNullOrEmpty();
+  }
+
+  /**
+   * A ConfigMap write asks back for the ConfigMap's metadata only: the API server would otherwise answer each one
+   * with the whole ConfigMap (up to 1 MiB at 10,000 flags), which the operator decrypts and parses for its
+   * resourceVersion alone.
+   */
+  @Test
+  void eachConfigMapWriteIsAnsweredWithItsMetadataNotTheWholeConfigMap(RealApiServer server) {
+    operator.close();
+    List<AtomicInteger> answers = new CopyOnWriteArrayList<>();
+    try (KubernetesClient counting = new KubernetesClientBuilder()
+        .withConfig(server.newClient().getConfiguration())
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("answer-bytes", new Interceptor() {
+          @Override
+          public AsyncBody.Consumer<List<ByteBuffer>> consumer(AsyncBody.Consumer<List<ByteBuffer>> consumer,
+              HttpRequest request) {
+            if (!request.method().equals("PATCH") || !request.uri().getPath().contains("/configmaps/")) {
+              return consumer;
+            }
+            AtomicInteger bytes = new AtomicInteger();
+            answers.add(bytes);
+            return new AsyncBody.Consumer<>() {
+              @Override
+              public void consume(List<ByteBuffer> buffers, AsyncBody body) throws Exception {
+                buffers.forEach(buffer -> bytes.addAndGet(buffer.remaining()));
+                consumer.consume(buffers, body);
+              }
+
+              @Override
+              public <U> U unwrap(Class<U> target) {
+                return consumer.unwrap(target);
+              }
+            };
+          }
+        })).build()) {
+      operator = new FlagstaffOperator(new Config(Map.of(
+          "FLAGSTAFF_ENVIRONMENT", "production",
+          "FLAGSTAFF_NAMESPACES", namespace,
+          "FLAGSTAFF_MANAGEMENT_PORT", "0")), counting);
+      operator.start();
+      for (int i = 0; i < 100; i++) {
+        flags.apply(flag("held-" + i, "held_flag_" + i, Map.of("production", on())));
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> flags.data().size() == 100);
+      flags.apply(flag("held-0", "held_flag_0", Map.of("production", off())));
+      await().atMost(WAIT).until(() -> "{\"enabled\":false,\"generation\":2}".equals(flags.data().get("held_flag_0")));
+      operator.close();
+    }
+
+    int configMapBytes = Serialization.asJson(server.client().configMaps().inNamespace(namespace)
+        .withName(Flags.CONFIGMAP).get()).length();
+    assertThat(configMapBytes).as("the ConfigMap's size").isGreaterThan(4_000);
+    assertThat(answers).as("bytes of each ConfigMap write's answer (the ConfigMap holds %d)", configMapBytes)
+        .isNotEmpty().allMatch(bytes -> bytes.get() > 0 && bytes.get() < 1_500);
   }
 
   @Test

@@ -10,14 +10,22 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.URLUtils;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +41,10 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
   private static final int UNPROCESSABLE = 422;
   /** Within this many bytes of the limit, admission reads the ConfigMap instead of trusting the cache. */
   private static final long NEAR_LIMIT = 64 * 1024;
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+  private static final String JSON_PATCH = "application/json-patch+json";
+  /** What a patch asks back: the ConfigMap's metadata, not its data. */
+  private static final String METADATA_ONLY = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1";
 
   private final KubernetesClient client;
   private final String name;
@@ -172,10 +184,9 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
     for (String key : keys) {
       patch.addObject().put("op", "remove").put("path", "/data/" + key.replace("~", "~0").replace("/", "~1"));
     }
-    ConfigMap patched = client.configMaps().inNamespace(namespace).resource(named(namespace))
-        .patch(PatchContext.of(PatchType.JSON), patch.toString());
+    String version = patch(namespace, JSON_PATCH, patch.toString());
     onWrite.run();
-    return patched.getMetadata().getResourceVersion();
+    return version;
   }
 
   /** @return the created ConfigMap's resourceVersion, or {@code null} when it exists already */
@@ -201,9 +212,8 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
     }
   }
 
-  /** @return the patched ConfigMap's resourceVersion */
   /**
-   * One merge patch setting {@code sets}. The ConfigMap is kept without {@code managedFields}: the API server's field
+   * One merge patch setting {@code sets}; returns the patched ConfigMap's resourceVersion. The ConfigMap is kept without {@code managedFields}: the API server's field
    * manager would otherwise list every key the operator ever wrote in them, sent back whole with each write and
    * each watch event (at 10,000 flags a third of every ConfigMap event, and toward etcd's 1.5 MiB object limit
    * besides the data's 1 MiB). A single empty entry clears them; the API server then tracks none for later merge
@@ -216,10 +226,9 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
     }
     ObjectNode data = body.putObject("data");
     sets.forEach(data::put);
-    ConfigMap patched;
+    String version;
     try {
-      patched = client.configMaps().inNamespace(namespace).resource(named(namespace))
-          .patch(PatchContext.of(PatchType.JSON_MERGE), body.toString());
+      version = patch(namespace, MERGE_PATCH, body.toString());
     } catch (KubernetesClientException e) {
       if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
         throw e;
@@ -232,7 +241,55 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
     }
     onWrite.run();
     LOG.debug("wrote {} keys to ConfigMap {}/{}", sets.size(), namespace, name);
-    return patched.getMetadata().getResourceVersion();
+    return version;
+  }
+
+  /**
+   * Sends one patch of the ConfigMap and returns the resourceVersion it made. The answer is asked for as metadata
+   * only ({@code as=PartialObjectMetadata}): otherwise the API server sends the whole ConfigMap back with every
+   * write (up to 1 MiB, encoded by the server, decrypted and parsed here) for this one field. A server that does not
+   * offer it (the mock API server) answers with the whole ConfigMap, and the version is read from that.
+   *
+   * @throws KubernetesClientException as Fabric8's own patch throws it: the API server's refusal (code and
+   *     {@code Status}), or the failure to reach it after the client's retries
+   */
+  private String patch(String namespace, String contentType, String body) {
+    HttpClient http = client.getHttpClient();
+    HttpRequest.Builder request = http.newHttpRequestBuilder()
+        .uri(URLUtils.join(client.getMasterUrl().toString(), "api/v1/namespaces", namespace, "configmaps", name))
+        .header("Accept", METADATA_ONLY)
+        .method("PATCH", contentType, body);
+    int timeout = client.getConfiguration().getRequestTimeout();
+    if (timeout > 0) {
+      request.timeout(timeout, TimeUnit.MILLISECONDS);
+    }
+    HttpResponse<String> answer;
+    try {
+      answer = http.sendAsync(request.build(), String.class).get();
+    } catch (ExecutionException e) {
+      throw KubernetesClientException.launderThrowable(e.getCause());
+    } catch (InterruptedException e) {
+      throw KubernetesClientException.launderThrowable(e);
+    }
+    KubernetesSerialization json = client.getKubernetesSerialization();
+    if (!answer.isSuccessful()) {
+      throw new KubernetesClientException(refusal(json, answer.code(), answer.body()));
+    }
+    GenericKubernetesResource written = json.unmarshal(answer.body(), GenericKubernetesResource.class);
+    return written.getMetadata().getResourceVersion();
+  }
+
+  /** The API server's {@code Status} for a refused request, or one made from its code when the body is none. */
+  private static Status refusal(KubernetesSerialization json, int code, String body) {
+    try {
+      Status status = json.unmarshal(body, Status.class);
+      if (status != null && status.getCode() != null) {
+        return status;
+      }
+    } catch (RuntimeException notAStatus) {
+      // below
+    }
+    return new StatusBuilder().withCode(code).withMessage("HTTP " + code).build();
   }
 
   private ConfigMapFullException full(String namespace, Change c, String message) {
@@ -242,15 +299,6 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
 
   private Optional<ConfigMap> fresh(String namespace) {
     return Optional.ofNullable(client.configMaps().inNamespace(namespace).withName(name).get());
-  }
-
-  /**
-   * The ConfigMap by name only: patching through {@code resource(named(..))} sends the patch alone, where
-   * {@code withName(name).patch(context, String)} first GETs the whole ConfigMap (up to 1 MiB) on every write
-   * (benchmarks/results/P4.md).
-   */
-  private ConfigMap named(String namespace) {
-    return new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata().build();
   }
 
   private static boolean isTooLong(KubernetesClientException e) {

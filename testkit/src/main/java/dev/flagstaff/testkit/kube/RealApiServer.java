@@ -195,6 +195,11 @@ public final class RealApiServer implements AutoCloseable {
     return this;
   }
 
+  /** Whether this server writes an audit log (see {@link #start(KubeBinaries, boolean, String...)}). */
+  public boolean auditLogOn() {
+    return audit;
+  }
+
   /** Every request the API server has answered so far, from its audit log. */
   public AuditLog auditLog() {
     return AuditLog.read(dir.resolve("audit.log"));

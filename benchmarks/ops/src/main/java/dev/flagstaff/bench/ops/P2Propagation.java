@@ -60,6 +60,8 @@ public final class P2Propagation {
     Path csv = args.path("csv", "benchmarks/results/p2-flips.csv");
     List<String> modes = args.list("modes", "api-shipped,api-shipped-jdkpoll,api-chart,api-chart-http11,api-trace,api-home,file");
     int visitPeriodMicros = args.integer("visit-period-us", 10_000);
+    // --audit false: the API server writes no audit log (kube-apiserver's default); no per-step breakdown then
+    boolean audit = Boolean.parseBoolean(args.string("audit", "true"));
     List<String> jvm = List.of("-Dfile.encoding=UTF-8");
     // The management port is the JDK's HttpServer, which leaves Nagle's algorithm on: each keep-alive GET then waits
     // ~40 ms for the client's delayed ACK. The poll that observes the flip would add up to that much to each figure,
@@ -68,9 +70,10 @@ public final class P2Propagation {
     Map<String, Object> result = new LinkedHashMap<>();
     List<String> rows = new ArrayList<>(List.of("mode,flip,enabled,write_ms,configmap_seen_ms,decision_ms,polls"));
     try (Machine machine = new Machine(); OtherCpu otherCpu = new OtherCpu();
-        RealCluster cluster = modes.stream().anyMatch(m -> m.startsWith("api")) ? RealCluster.start() : null) {
+        RealCluster cluster = modes.stream().anyMatch(m -> m.startsWith("api")) ? RealCluster.start(audit) : null) {
       result.put("benchmark", "P2 propagation: write confirmed -> endpoint /flags/{key} decision flipped; API modes"
-          + " on a real kube-apiserver 1.37.2 + etcd on loopback (audit log on, blocking, Metadata level)");
+          + " on a real kube-apiserver 1.37.2 + etcd on loopback ("
+          + (audit ? "audit log on, blocking, Metadata level" : "no audit log, the API server's default") + ")");
       result.put("flips", flips);
       result.put("warmupFlips", warmup);
       result.put("pauseBetweenFlipsMs", pauseMillis);
@@ -252,13 +255,15 @@ public final class P2Propagation {
       r.put("targetMet", Stats.percentile(decision, 99) <= 20);
       r.put("loadAverage1mBefore", loadBefore);
       r.put("loadAverage1mAfter", Machine.loadAverage());
-      Thread.sleep(500); // the last flip's requests reach the audit log
-      r.put("steps", FlipBreakdown.of(mode, timeline,
+      if (cluster.server().auditLogOn()) {
+        Thread.sleep(500); // the last flip's requests reach the audit log
+        r.put("steps", FlipBreakdown.of(mode, timeline,
           FlipBreakdown.audit(cluster.server().dir().resolve("audit.log"), ns), RealCluster.operatorUser(ns),
           RealCluster.endpointUser(ns), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-operator.log"))
               : List.of(), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-endpoint.log")) : List.of(),
           trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "operator"))) : List.of(),
           trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "endpoint"))) : List.of(), breakdownRows));
+      }
       if (visitPeriodMicros > 0) {
         Thread.sleep(1000); // the last visits' publishes arrive
         r.put("homeTab", visits.result(timeline, enabled, slack, FALLBACK_TEXT, homeRows));
