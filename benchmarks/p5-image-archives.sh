@@ -17,8 +17,8 @@ for image in operator slack-endpoint; do
   step="$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "helm/images/$image.Dockerfile" | grep '^RUN .*SharedArchiveFile=/app')"
   [[ -n "$step" ]] || { echo "no archive RUN step in helm/images/$image.Dockerfile" >&2; exit 1; }
   step="${step#RUN }"
+  step="${step//\/tmp\//$dir/tmp-}" # first, so that a DIR under /tmp is not rewritten again
   step="${step//\/app\//$dir/}"
-  step="${step//\/tmp\//$dir/tmp-}"
   ( cd "$dir" && sh -c "$step" )
   [[ -f "$dir/flagstaff-$image.jsa" ]] || { echo "the archive step wrote no $dir/flagstaff-$image.jsa" >&2; exit 1; }
   ls -l "$dir/flagstaff-$image.jsa"
