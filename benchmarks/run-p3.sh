@@ -17,11 +17,7 @@
 # and reports the CPU other processes used during it ("other CPU"); a run during which they used more than
 # P3_DISTURBED_ABOVE cores (0.5) is recorded as disturbed and repeated, at most 3 runs in all.
 set -euo pipefail
-
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-RESULTS=$ROOT/benchmarks/results
-mkdir -p "$RESULTS"
+source "$(dirname "$0")/lib.sh"
 
 FLAGSTAFF_PORT_=${P3_FLAGSTAFF_PORT:-18080}
 MANAGEMENT_PORT_=${P3_MANAGEMENT_PORT:-19090}
@@ -33,17 +29,6 @@ if [[ "${P3_SKIP_BUILD:-}" != 1 ]]; then
   mvn -B -q -Pbenchmarks -pl slack-endpoint,benchmarks/bolt-peer,benchmarks/drivers -am package -DskipTests
 fi
 
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-echo '{"slack_events_app_home_opened": {"enabled": false}}' > "$WORK/flags.json"
-
 # GC logs: p3-{flagstaff,bolt}-gc.log for the full run, p3-tail-… and p3-quick-… for the others.
 GC=p3$([[ "${P3_QUICK:-}" == 1 ]] && echo -quick || { [[ "${P3_TAIL:-}" == 1 ]] && echo -tail || true; })
 JFR=()
@@ -52,9 +37,8 @@ if [[ "${P3_JFR:-}" == 1 ]]; then
 fi
 
 # The pure acknowledgement path: flag off and no fallback view, so the worker makes no Web API call.
-SLACK_BOT_TOKEN=xoxb-p3-unused SLACK_API_URL=http://127.0.0.1:9/api/ FLAGSTAFF_HOME_FALLBACK=false \
-  FLAGSTAFF_FLAGS_FILE=$WORK/flags.json FLAGSTAFF_BIND_ADDRESS=127.0.0.1 \
-  FLAGSTAFF_PORT=$FLAGSTAFF_PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ FLAGSTAFF_LOG_LEVEL=WARN \
+SLACK_BOT_TOKEN=xoxb-p3-unused FLAGSTAFF_HOME_FALLBACK=false \
+  env "${ENDPOINT_ENV[@]}" FLAGSTAFF_PORT=$FLAGSTAFF_PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ \
   java "${SERVER_JVM[@]}" "${JFR[@]}" -Xlog:gc:file=$RESULTS/$GC-flagstaff-gc.log::filecount=0 \
   -jar slack-endpoint/target/flagstaff-slack-endpoint.jar > "$WORK/flagstaff.log" 2>&1 &
 PIDS+=($!)
@@ -64,12 +48,8 @@ PORT=$BOLT_PORT_ java "${SERVER_JVM[@]}" -Xlog:gc:file=$RESULTS/$GC-bolt-gc.log:
 PIDS+=($!)
 BOLT_PID=$!
 
-for port in "$FLAGSTAFF_PORT_" "$BOLT_PORT_"; do
-  for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
-    sleep 0.2
-  done
-done
+await_port "$FLAGSTAFF_PORT_"
+await_port "$BOLT_PORT_"
 
 PATH_=/api/v4/integrations/slack/events
 if [[ "${P3_QUICK:-}" == 1 ]]; then

@@ -9,11 +9,7 @@
 # 10 s of the same with 200 trickling connections. With the default request deadline (3s) the slow connections are
 # answered 408 and replaced all along. Everything stops by itself; the server is stopped on exit.
 set -euo pipefail
-
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-RESULTS=$ROOT/benchmarks/results
-mkdir -p "$RESULTS"
+source "$(dirname "$0")/lib.sh"
 PORT_=${P6_PORT:-18081}
 MANAGEMENT_PORT_=${P6_MANAGEMENT_PORT:-19091}
 export SLACK_SIGNING_SECRET=p6-benchmark-signing-secret-0123456789
@@ -22,31 +18,19 @@ if [[ "${P6_SKIP_BUILD:-}" != 1 ]]; then
   mvn -B -q -Pbenchmarks -pl slack-endpoint,benchmarks/drivers -am package -DskipTests
 fi
 
-WORK=$(mktemp -d)
-PID=
-cleanup() {
-  if [[ -n "$PID" ]]; then kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-echo '{"slack_events_app_home_opened": {"enabled": false}}' > "$WORK/flags.json"
-
 : > "$WORK/out.txt"
 for deadline in "${P6_DEADLINE:-3s}"; do
-  SLACK_BOT_TOKEN=xoxb-p6-unused SLACK_API_URL=http://127.0.0.1:9/api/ \
-    FLAGSTAFF_FLAGS_FILE=$WORK/flags.json FLAGSTAFF_BIND_ADDRESS=127.0.0.1 FLAGSTAFF_REQUEST_DEADLINE=$deadline \
-    FLAGSTAFF_PORT=$PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ FLAGSTAFF_LOG_LEVEL=WARN \
+  SLACK_BOT_TOKEN=xoxb-p6-unused FLAGSTAFF_REQUEST_DEADLINE=$deadline \
+    env "${ENDPOINT_ENV[@]}" FLAGSTAFF_PORT=$PORT_ FLAGSTAFF_MANAGEMENT_PORT=$MANAGEMENT_PORT_ \
     java -Xms256m -Xmx256m -jar slack-endpoint/target/flagstaff-slack-endpoint.jar > "$WORK/endpoint.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/$PORT_) 2>/dev/null && break
-    sleep 0.2
-  done
+  PIDS=("$PID")
+  await_port "$PORT_"
   echo "## FLAGSTAFF_REQUEST_DEADLINE=$deadline" | tee -a "$WORK/out.txt"
   java -Xmx256m -cp benchmarks/drivers/target/drivers.jar dev.flagstaff.bench.load.SlowClientsDriver \
     --target "http://127.0.0.1:$PORT_/api/v4/integrations/slack/events" --slow 200 --rate 200 --duration 10 \
     --server-pids "$PID" --quiet-below-cores "${P6_QUIET_BELOW:-0.5}" --quiet-wait-max 10 \
     "$@" | tee -a "$WORK/out.txt"
-  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=
+  kill "$PID"; wait "$PID" 2>/dev/null || true; PIDS=()
 done
 cp "$WORK/out.txt" "$RESULTS/p6-slow-clients-${P6_DEADLINE:-3s}.txt"

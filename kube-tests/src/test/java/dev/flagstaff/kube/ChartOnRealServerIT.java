@@ -20,8 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Helm chart installed with the real {@code helm install}, then the operator and endpoint jars run as the
@@ -46,20 +46,19 @@ class ChartOnRealServerIT {
       new Step("05-enable-globally.yaml", "Enabled", true),
       new Step("06-rollback.yaml", "Disabled", false));
 
-  private SlackApiStub slack;
-  private JarProcess operator;
-  private JarProcess endpoint;
+  @RegisterExtension
+  final ChartRelease.Installs chart = new ChartRelease.Installs();
 
   @Test
   void theChartInstallsAndItsServiceAccountsWalkTheSeedRolloutWithoutOneRefusedCall(RealApiServer server)
       throws Exception {
     String namespace = server.freshNamespace("chart");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl());
+    ChartRelease release = chart.install(server, namespace);
+    SlackApiStub slack = release.slack();
 
     Cli.Result manifest = ChartRelease.helm(server, namespace, server.dir().resolve("helm-get"))
         .run("get", "manifest", ChartRelease.RELEASE, "-n", namespace).orThrow();
-    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    Cli kubectl = release.kubectl();
     Path rendered = Path.of("target", "chart-it", namespace + "-manifest.yaml");
     java.nio.file.Files.createDirectories(rendered.getParent());
     java.nio.file.Files.writeString(rendered, manifest.out());
@@ -69,8 +68,8 @@ class ChartOnRealServerIT {
     int operatorManagement = JarProcess.freePort();
     int endpointPort = JarProcess.freePort();
     int endpointManagement = JarProcess.freePort();
-    operator = release.startOperator("flagstaff-operator-7d9f-abcde", operatorManagement);
-    endpoint = release.startEndpoint("flagstaff-slack-endpoint-5c6b-fghij", endpointPort, endpointManagement);
+    release.startOperator("flagstaff-operator-7d9f-abcde", operatorManagement);
+    release.startEndpoint("flagstaff-slack-endpoint-5c6b-fghij", endpointPort, endpointManagement);
     await("the operator to be ready").atMost(Duration.ofSeconds(60))
         .until(() -> JarProcess.answers200(operatorManagement, "/readyz"));
 
@@ -142,18 +141,5 @@ class ChartOnRealServerIT {
   private static boolean decision(int managementPort) throws Exception {
     JsonNode body = JSON.readTree(JarProcess.get(managementPort, "/flags/" + KEY).body());
     return body.path("enabled").asBoolean(false);
-  }
-
-  @AfterEach
-  void stop() {
-    if (endpoint != null) {
-      endpoint.close();
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (slack != null) {
-      slack.close();
-    }
   }
 }

@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import dev.flagstaff.testkit.JarProcess;
-import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The check of the chart's RBAC can fail: with one verb taken out of the operator's Role, the failure a user
@@ -21,15 +20,15 @@ import org.junit.jupiter.api.Test;
 @RealKubernetes
 class ChartRbacIT {
   private static final String NAME = "slack-events-app-home-opened";
-  private SlackApiStub slack;
-  private JarProcess operator;
+
+  @RegisterExtension
+  final ChartRelease.Installs chart = new ChartRelease.Installs();
 
   @Test
   void withoutPatchOnConfigMapsTheOperatorSaysWhichPermissionItLacks(RealApiServer server) throws Exception {
     String namespace = server.freshNamespace("chart-rbac");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl());
-    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    ChartRelease release = chart.install(server, namespace);
+    Cli kubectl = release.kubectl();
     String role = release.deployment("operator").getMetadata().getName();
     server.client().rbac().roles().inNamespace(namespace).withName(role).edit(r -> {
       r.getRules().stream().filter(rule -> rule.getResources().contains("configmaps"))
@@ -38,7 +37,7 @@ class ChartRbacIT {
     });
 
     int management = JarProcess.freePort();
-    operator = release.startOperator("flagstaff-operator-0", management);
+    JarProcess operator = release.startOperator("flagstaff-operator-0", management);
     // The first flag creates the ConfigMap (create is granted); the change after it must patch it.
     kubectl.run("apply", "-f", Repository.path("examples", "seed-rollout", "01-define.yaml").toString()).orThrow();
     await("the ConfigMap to be created").atMost(Duration.ofSeconds(30))
@@ -73,15 +72,5 @@ class ChartRbacIT {
 
   private static Flags flags(RealApiServer server, String namespace) {
     return new Flags(server.client(), namespace);
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (slack != null) {
-      slack.close();
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.flagstaff.kube;
 import static org.awaitility.Awaitility.await;
 
 import dev.flagstaff.testkit.JarProcess;
+import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import io.fabric8.kubernetes.api.model.Container;
@@ -12,12 +13,16 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The Helm chart installed with the real {@code helm install} into one namespace, and its two Deployments run as
@@ -25,38 +30,74 @@ import java.util.Map;
  * renders it (values, the pod's own fields, the Secret's keys), and authenticates as the chart's own
  * ServiceAccount with a token from the TokenRequest API bound to a Pod object of that name (as the kubelet's
  * projected token is), so only the chart's Roles and policies grant what it may do.
+ *
+ * <p>A release talks to a Slack Web API stub of its own ({@link #slack()}). Closing it stops every jar it started,
+ * the last started first, then the stub; a test class gets that after each test from {@link Installs}.
  */
-final class ChartRelease {
+final class ChartRelease implements AutoCloseable {
   static final String RELEASE = "flagstaff";
   static final String SIGNING_SECRET = "chart-it-signing-secret";
 
   private final RealApiServer server;
   private final String namespace;
+  private final SlackApiStub slack;
   private final Path logs;
+  private final Deque<JarProcess> started = new ArrayDeque<>();
 
-  private ChartRelease(RealApiServer server, String namespace, Path logs) {
+  private ChartRelease(RealApiServer server, String namespace, SlackApiStub slack, Path logs) {
     this.server = server;
     this.namespace = namespace;
+    this.slack = slack;
     this.logs = logs;
   }
 
-  /** {@code helm install flagstaff helm/flagstaff -n namespace --set ...}; fails with helm's output if it fails. */
-  static ChartRelease install(RealApiServer server, String namespace, String slackApiUrl, String... sets)
-      throws Exception {
-    Path home = Files.createTempDirectory(server.dir(), "helm");
-    List<String> args = new ArrayList<>(List.of("install", RELEASE, Repository.path("helm", "flagstaff").toString(),
-        "-n", namespace,
-        "--set", "environment=production",
-        "--set", "slack.createSecret=true",
-        "--set", "slack.signingSecret=" + SIGNING_SECRET,
-        "--set", "slack.botToken=xoxb-chart-it",
-        "--set", "slack.apiUrl=" + slackApiUrl));
-    for (String set : sets) {
-      args.add("--set");
-      args.add(set);
+  /**
+   * Starts a Slack stub, then {@code helm install flagstaff helm/flagstaff -n namespace --set ...} pointed at it;
+   * fails with helm's output if it fails.
+   */
+  static ChartRelease install(RealApiServer server, String namespace, String... sets) throws Exception {
+    SlackApiStub slack = SlackApiStub.start();
+    try {
+      Path home = Files.createTempDirectory(server.dir(), "helm");
+      List<String> args = new ArrayList<>(List.of("install", RELEASE,
+          Repository.path("helm", "flagstaff").toString(),
+          "-n", namespace,
+          "--set", "environment=production",
+          "--set", "slack.createSecret=true",
+          "--set", "slack.signingSecret=" + SIGNING_SECRET,
+          "--set", "slack.botToken=xoxb-chart-it",
+          "--set", "slack.apiUrl=" + slack.baseUrl()));
+      for (String set : sets) {
+        args.add("--set");
+        args.add(set);
+      }
+      helm(server, namespace, home).run(args).orThrow();
+      return new ChartRelease(server, namespace, slack,
+          Files.createDirectories(Path.of("target", "chart-it", namespace)));
+    } catch (Exception | Error e) {
+      slack.close();
+      throw e;
     }
-    helm(server, namespace, home).run(args).orThrow();
-    return new ChartRelease(server, namespace, Files.createDirectories(Path.of("target", "chart-it", namespace)));
+  }
+
+  /**
+   * The releases a test installs, each closed after it: {@code @RegisterExtension final ChartRelease.Installs
+   * chart = new ChartRelease.Installs();}, then {@code chart.install(server, namespace, sets...)}.
+   */
+  static final class Installs implements AfterEachCallback {
+    private final List<ChartRelease> releases = new ArrayList<>();
+
+    ChartRelease install(RealApiServer server, String namespace, String... sets) throws Exception {
+      ChartRelease release = ChartRelease.install(server, namespace, sets);
+      releases.add(release);
+      return release;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+      releases.forEach(ChartRelease::close);
+      releases.clear();
+    }
   }
 
   static Cli helm(RealApiServer server, String namespace, Path home) {
@@ -65,6 +106,16 @@ final class ChartRelease {
 
   String namespace() {
     return namespace;
+  }
+
+  /** The Slack Web API the release's processes call. */
+  SlackApiStub slack() {
+    return slack;
+  }
+
+  /** kubectl as the tests' admin, in the release's namespace. */
+  Cli kubectl() {
+    return Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
   }
 
   Deployment deployment(String component) {
@@ -91,7 +142,9 @@ final class ChartRelease {
     env.put("KUBECONFIG", server.kubeconfigForPod(namespace, serviceAccount(component), pod).toString());
     env.put("HOSTNAME", pod); // as the kubelet sets it
     env.putAll(overrides);
-    return JarProcess.start(pod, jar, env, logs);
+    JarProcess process = JarProcess.start(pod, jar, env, logs);
+    started.push(process);
+    return process;
   }
 
   /** The operator's jar as pod {@code pod}, once its {@code /healthz} answers (a standby is healthy, never ready). */
@@ -147,5 +200,14 @@ final class ChartRelease {
     }
     env.remove("JAVA_TOOL_OPTIONS"); // sized for a container's memory limit; JarProcess sets the heap
     return env;
+  }
+
+  /** Stops every jar this release started, the last started first (a stopped one again is a no-op), then the stub. */
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      started.pop().close();
+    }
+    slack.close();
   }
 }

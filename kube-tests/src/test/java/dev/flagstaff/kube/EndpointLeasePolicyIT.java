@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.flagstaff.testkit.JarProcess;
-import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The endpoint faces the internet: with the chart's Role and lease policy, its ServiceAccount keeps its own pod's
@@ -25,18 +25,17 @@ import org.junit.jupiter.api.Test;
  */
 @RealKubernetes
 class EndpointLeasePolicyIT {
-  private SlackApiStub slack;
-  private JarProcess endpoint;
+  @RegisterExtension
+  final ChartRelease.Installs chart = new ChartRelease.Installs();
   private KubernetesClient asPod;
 
   @Test
   void theEndpointWritesOnlyItsOwnPodsConsumerLease(RealApiServer server) throws Exception {
     String namespace = server.freshNamespace("lease-policy");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "operator.replicas=2");
+    ChartRelease release = chart.install(server, namespace, "operator.replicas=2");
     int management = JarProcess.freePort();
     String pod = "flagstaff-slack-endpoint-7f9c-aaaaa";
-    endpoint = release.startEndpoint(pod, JarProcess.freePort(), management);
+    release.startEndpoint(pod, JarProcess.freePort(), management);
     await("the endpoint's own consumer Lease").atMost(Duration.ofSeconds(60)).until(() ->
         server.client().leases().inNamespace(namespace).withName("flagstaff-consumer-" + pod).get() != null);
 
@@ -77,12 +76,6 @@ class EndpointLeasePolicyIT {
   void stop() {
     if (asPod != null) {
       asPod.close();
-    }
-    if (endpoint != null) {
-      endpoint.close();
-    }
-    if (slack != null) {
-      slack.close();
     }
   }
 }

@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.operator.FeatureFlagReconciler;
 import dev.flagstaff.testkit.JarProcess;
-import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.kube.AuditLog;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;
@@ -16,8 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The chart's MutatingAdmissionPolicy: the API server puts the operator's finalizer on each new FeatureFlag in the
@@ -28,16 +27,15 @@ import org.junit.jupiter.api.Test;
 class FinalizerPolicyIT {
   private static final int FLAGS = 20;
 
-  private SlackApiStub slack;
-  private JarProcess operator;
+  @RegisterExtension
+  final ChartRelease.Installs chart = new ChartRelease.Installs();
 
   @Test
   void newFlagsCarryTheFinalizerFromTheApiServerAndTheOperatorNeverPatchesOneToAddIt(RealApiServer server)
       throws Exception {
     String namespace = server.freshNamespace("finalizer");
     String elsewhere = server.freshNamespace("finalizer-elsewhere");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl());
+    ChartRelease release = chart.install(server, namespace);
     Flags flags = new Flags(server.client(), namespace);
 
     // The API server loads a new policy within moments; a dry run shows when it applies, writing nothing.
@@ -56,7 +54,7 @@ class FinalizerPolicyIT {
     assertThat(finalizers(outside)).as("a flag in a namespace this release does not watch").isEmpty();
 
     int management = JarProcess.freePort();
-    operator = release.startOperator("flagstaff-operator-6f7c-finlz", management);
+    release.startOperator("flagstaff-operator-6f7c-finlz", management);
     await("every flag Ready and in the ConfigMap").atMost(Duration.ofSeconds(60)).until(() ->
         flags.data().size() == FLAGS && IntStream.range(0, FLAGS).allMatch(i -> flags.is("flag-" + i, "Ready",
             "True")));
@@ -82,15 +80,5 @@ class FinalizerPolicyIT {
 
   private static List<String> finalizers(FeatureFlag flag) {
     return flag.getMetadata().getFinalizers() == null ? List.of() : flag.getMetadata().getFinalizers();
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    if (slack != null) {
-      slack.close();
-    }
   }
 }

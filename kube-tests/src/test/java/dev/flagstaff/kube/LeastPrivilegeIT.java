@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Least privilege, measured: the chart installed with a standby operator (leader election) and two endpoint pods,
@@ -39,23 +39,20 @@ class LeastPrivilegeIT {
   static final Path RECORD = Repository.path("helm", "rbac", "observed-calls.txt");
   private static final Path SEED = Repository.path("examples", "seed-rollout");
 
-  private final List<JarProcess> processes = new ArrayList<>();
-  private SlackApiStub slack;
+  @RegisterExtension
+  final ChartRelease.Installs chart = new ChartRelease.Installs();
 
   @Test
   void theChartGrantsExactlyTheCallsEachProcessMakes(RealApiServer server) throws Exception {
     String namespace = server.freshNamespace("least-privilege");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "operator.replicas=2");
-    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    ChartRelease release = chart.install(server, namespace, "operator.replicas=2");
+    Cli kubectl = release.kubectl();
     for (String pod : List.of("flagstaff-operator-a", "flagstaff-operator-b")) {
-      processes.add(release.startOperator(pod, JarProcess.freePort()));
+      release.startOperator(pod, JarProcess.freePort());
     }
     List<JarProcess> endpoints = new ArrayList<>();
     for (String pod : List.of("flagstaff-slack-endpoint-0", "flagstaff-slack-endpoint-1")) {
-      JarProcess endpoint = release.startEndpoint(pod, JarProcess.freePort(), JarProcess.freePort());
-      processes.add(endpoint);
-      endpoints.add(endpoint);
+      endpoints.add(release.startEndpoint(pod, JarProcess.freePort(), JarProcess.freePort()));
     }
     for (String step : List.of("01-define.yaml", "02-enable-non-production.yaml", "03-production-10-percent.yaml",
         "04-production-50-percent.yaml", "05-enable-globally.yaml", "06-rollback.yaml")) {
@@ -66,7 +63,7 @@ class LeastPrivilegeIT {
     kubectl.run("delete", "-f", SEED.resolve("01-define.yaml").toString(), "--wait", "--timeout=60s").orThrow();
     endpoints.get(1).close(); // a clean stop deletes its consumer Lease
     endpoints.get(0).kill(); // a container restart: the pod keeps its name, and its Lease is left behind
-    processes.add(release.startEndpoint("flagstaff-slack-endpoint-0", JarProcess.freePort(), JarProcess.freePort()));
+    release.startEndpoint("flagstaff-slack-endpoint-0", JarProcess.freePort(), JarProcess.freePort());
     await("the restarted pod to take over its Lease").atMost(Duration.ofSeconds(60)).until(() -> server.auditLog()
         .by(release.user("slack-endpoint")).entries().stream().anyMatch(e -> e.verb().equals("update")
             && e.name().equals("flagstaff-consumer-flagstaff-slack-endpoint-0")));
@@ -96,8 +93,7 @@ class LeastPrivilegeIT {
   @Test
   void withChatOpsTheEndpointIsGrantedExactlyTheCallsTheSlashCommandMakes(RealApiServer server) throws Exception {
     String namespace = server.freshNamespace("least-privilege-chatops");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "chatops.enabled=true",
+    ChartRelease release = chart.install(server, namespace, "chatops.enabled=true",
         "chatops.policy.environments.production.users[0]=U0PRODUCER",
         "chatops.policy.environments.production.channels[0]=C0PRODUCTION",
         "chatops.policy.environments.dev.users[0]=U0PRODUCER",
@@ -108,14 +104,15 @@ class LeastPrivilegeIT {
         .filter(c -> c.getMetadata().getName().endsWith("-chatops")).findFirst().orElseThrow()
         .getData().get("policy.yaml");
     Path policyFile = Files.writeString(Files.createTempFile(server.dir(), "policy", ".yaml"), policy);
-    processes.add(release.startOperator("flagstaff-operator-a", JarProcess.freePort()));
+    release.startOperator("flagstaff-operator-a", JarProcess.freePort());
     int eventsPort = JarProcess.freePort();
-    processes.add(release.startEndpoint("flagstaff-slack-endpoint-0", eventsPort, JarProcess.freePort(),
-        Map.of("FLAGSTAFF_CHATOPS_POLICY", policyFile.toString())));
-    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    release.startEndpoint("flagstaff-slack-endpoint-0", eventsPort, JarProcess.freePort(),
+        Map.of("FLAGSTAFF_CHATOPS_POLICY", policyFile.toString()));
+    Cli kubectl = release.kubectl();
     kubectl.run("apply", "-f", SEED.resolve("01-define.yaml").toString()).orThrow();
     kubectl.run("wait", "--for=condition=Propagated", "--timeout=60s", "ff/slack-events-app-home-opened").orThrow();
     SlackRequests commands = SlackRequests.forCommands(ChartRelease.SIGNING_SECRET, eventsPort);
+    SlackApiStub slack = release.slack();
     int id = 0;
     for (SeedLines.Step step : SeedLines.STEPS) {
       String url = slack.responseUrl("least-privilege-" + (++id));
@@ -204,13 +201,5 @@ class LeastPrivilegeIT {
       grants.addAll(RbacGrants.of(role.getRules()));
     }
     return grants;
-  }
-
-  @AfterEach
-  void stop() throws IOException {
-    processes.forEach(JarProcess::close);
-    if (slack != null) {
-      slack.close();
-    }
   }
 }

@@ -5,18 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flagstaff.testkit.JarProcess;
-import dev.flagstaff.testkit.SlackApiStub;
 import dev.flagstaff.testkit.kube.Cli;
 import dev.flagstaff.testkit.kube.RealApiServer;
 import dev.flagstaff.testkit.kube.RealKubernetes;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Flagstaff's processes as a cluster runs them (the chart's jars, ServiceAccounts and Roles; see
@@ -30,20 +27,19 @@ class ProcessesOnRealServerIT {
   private static final String KEY = "slack_events_app_home_opened";
   private static final Path SEED = Repository.path("examples", "seed-rollout");
 
-  private final List<JarProcess> processes = new ArrayList<>();
-  private SlackApiStub slack;
+  @RegisterExtension
+  final ChartRelease.Installs chart = new ChartRelease.Installs();
 
   @Test
   void theStandbyTakesOverFromAKilledLeaderAndTheChangeItWasMakingLands(RealApiServer server) throws Exception {
     String namespace = server.freshNamespace("leader");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl(), "operator.replicas=2");
-    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
+    ChartRelease release = chart.install(server, namespace, "operator.replicas=2");
+    Cli kubectl = release.kubectl();
     int[] management = {JarProcess.freePort(), JarProcess.freePort()};
-    JarProcess a = operator(release, "flagstaff-operator-a", management[0]);
-    JarProcess b = operator(release, "flagstaff-operator-b", management[1]);
-    endpoint(release, "flagstaff-slack-endpoint-0");
-    endpoint(release, "flagstaff-slack-endpoint-1");
+    JarProcess a = release.startOperator("flagstaff-operator-a", management[0]);
+    JarProcess b = release.startOperator("flagstaff-operator-b", management[1]);
+    release.startEndpoint("flagstaff-slack-endpoint-0", JarProcess.freePort(), JarProcess.freePort());
+    release.startEndpoint("flagstaff-slack-endpoint-1", JarProcess.freePort(), JarProcess.freePort());
 
     kubectl.run("apply", "-f", SEED.resolve("03-production-10-percent.yaml").toString()).orThrow();
     assertThat(kubectl.run("wait", "--for=condition=Propagated", "--timeout=60s", "ff/" + NAME).orThrow().out())
@@ -75,12 +71,12 @@ class ProcessesOnRealServerIT {
   @Test
   void theApiServerRestartsWhileChangesAreInFlightAndEveryChangeLands(RealApiServer server) throws Exception {
     String namespace = server.freshNamespace("restart");
-    slack = SlackApiStub.start();
-    ChartRelease release = ChartRelease.install(server, namespace, slack.baseUrl());
-    Cli kubectl = Cli.kubectl(server.binaries(), server.kubeconfig(namespace));
-    JarProcess operator = operator(release, "flagstaff-operator-0", JarProcess.freePort());
+    ChartRelease release = chart.install(server, namespace);
+    Cli kubectl = release.kubectl();
+    JarProcess operator = release.startOperator("flagstaff-operator-0", JarProcess.freePort());
     int endpointManagement = JarProcess.freePort();
-    JarProcess endpoint = endpoint(release, "flagstaff-slack-endpoint-0", endpointManagement);
+    JarProcess endpoint = release.startEndpoint("flagstaff-slack-endpoint-0", JarProcess.freePort(),
+        endpointManagement);
     kubectl.run("apply", "-f", SEED.resolve("05-enable-globally.yaml").toString()).orThrow();
     await().atMost(Duration.ofSeconds(30)).until(() -> decision(endpointManagement));
 
@@ -104,22 +100,6 @@ class ProcessesOnRealServerIT {
     assertThat(endpoint.isAlive()).isTrue();
   }
 
-  private JarProcess operator(ChartRelease release, String pod, int management) {
-    JarProcess process = release.startOperator(pod, management);
-    processes.add(process);
-    return process;
-  }
-
-  private JarProcess endpoint(ChartRelease release, String pod) {
-    return endpoint(release, pod, JarProcess.freePort());
-  }
-
-  private JarProcess endpoint(ChartRelease release, String pod, int management) {
-    JarProcess process = release.startEndpoint(pod, JarProcess.freePort(), management);
-    processes.add(process);
-    return process;
-  }
-
   private static String holder(RealApiServer server, String namespace) {
     Lease lease = server.client().leases().inNamespace(namespace).withName("flagstaff-operator-production").get();
     return lease == null || lease.getSpec().getHolderIdentity() == null ? "" : lease.getSpec().getHolderIdentity();
@@ -133,13 +113,5 @@ class ProcessesOnRealServerIT {
 
   private static boolean decision(int management) throws Exception {
     return JSON.readTree(JarProcess.get(management, "/flags/" + KEY).body()).path("enabled").asBoolean(false);
-  }
-
-  @AfterEach
-  void stop() {
-    processes.forEach(JarProcess::close);
-    if (slack != null) {
-      slack.close();
-    }
   }
 }

@@ -5,40 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flagstaff.testkit.KubernetesTestServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Flags watched on the Fabric8 mock API server: writes apply at once, a deletion or a corrupt value keeps the last good. */
 class ConfigMapFlagsTest {
-  static final String NS = "flags";
-  KubernetesTestServer kubernetes;
-  KubernetesClient client;
+  static final String NS = ConfigMapEndpoint.NS;
+  @RegisterExtension
+  final ConfigMapEndpoint mock = new ConfigMapEndpoint();
   EndpointFixture fx;
 
-  @BeforeEach
-  void startKubernetes() {
-    kubernetes = KubernetesTestServer.start(NS);
-    client = kubernetes.client();
-  }
-
-  @AfterEach
-  void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-    kubernetes.close();
-  }
-
-  private void writeFlags(Map<String, String> data) {
-    EndpointFixture.writeFlags(client, NS, data);
-  }
-
   private EndpointFixture startEndpoint() {
-    fx = EndpointFixture.startWithClient(client, Map.of("FLAGSTAFF_NAMESPACE", NS));
+    fx = mock.startEndpoint(Map.of());
     return fx;
   }
 
@@ -48,21 +27,21 @@ class ConfigMapFlagsTest {
 
   @Test
   void aChangeOnTheApiServerFlipsTheDecisionAndTheHomeTab() {
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
     startEndpoint();
     await().until(() -> decision("U1").get("enabled").asBoolean());
 
     fx.openHome("U1");
     assertThat(fx.tab("U1").text()).contains(EndpointFixture.FEATURE_WORDS);
 
-    writeFlags(Map.of(FLAG, "{\"enabled\":false,\"generation\":2}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":false,\"generation\":2}"));
     await().until(() -> !decision("U1").get("enabled").asBoolean());
     assertThat(decision("U1").get("reason").asText()).isEqualTo("disabled");
 
     fx.openHome("U1");
     assertThat(fx.tab("U1").text()).isEqualTo(dev.flagstaff.endpoint.home.HomeView.FALLBACK_TEXT);
 
-    String version = client.configMaps().inNamespace(NS).withName("feature-flags").get().getMetadata().getResourceVersion();
+    String version = mock.client().configMaps().inNamespace(NS).withName("feature-flags").get().getMetadata().getResourceVersion();
     JsonNode flags = fx.management("/flags");
     assertThat(flags.get("version").asText()).isEqualTo(version);
     assertThat(flags.get("source").asText()).isEqualTo("configmap flags/feature-flags");
@@ -72,29 +51,29 @@ class ConfigMapFlagsTest {
 
   @Test
   void deletedConfigMapKeepsTheLastGoodFlagsAndSaysSo() {
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
     startEndpoint();
     await().until(() -> decision("U1").get("enabled").asBoolean());
 
-    client.configMaps().inNamespace(NS).withName("feature-flags").delete();
+    mock.client().configMaps().inNamespace(NS).withName("feature-flags").delete();
 
     await().until(() -> fx.management("/flags").get("stale").asBoolean());
     assertThat(fx.management("/flags").get("note").asText()).contains("deleted");
     assertThat(decision("U1").get("enabled").asBoolean()).isTrue();
     assertThat(fx.endpoint.registry().get("flagstaff.flags.stale").gauge().value()).isEqualTo(1.0);
 
-    writeFlags(Map.of(FLAG, "{\"enabled\":false}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":false}"));
     await().until(() -> !fx.management("/flags").get("stale").asBoolean());
     assertThat(decision("U1").get("enabled").asBoolean()).isFalse();
   }
 
   @Test
   void corruptValueKeepsThePreviousGoodValueOfThatKey() {
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}", "other", "{\"enabled\":true}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}", "other", "{\"enabled\":true}"));
     startEndpoint();
     await().until(() -> decision("U1").get("enabled").asBoolean());
 
-    writeFlags(Map.of(FLAG, "{\"enabled\":\"yes please\"}", "other", "{\"enabled\":false}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":\"yes please\"}", "other", "{\"enabled\":false}"));
 
     await().until(() -> !fx.management("/flags/other").get("enabled").asBoolean());
     assertThat(decision("U1").get("enabled").asBoolean()).isTrue();
@@ -106,14 +85,14 @@ class ConfigMapFlagsTest {
 
   @Test
   void aValueBeyondTheJsonReadersLimitsNeverFreezesARollbackOfAnotherKey() {
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
     startEndpoint();
     await().until(() -> decision("U1").get("enabled").asBoolean());
 
     // The reproduction: 1001-deep brackets in an unrelated key, then a rollback of the App Home flag.
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}", "unrelated_key", "[".repeat(1001) + "]".repeat(1001)));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}", "unrelated_key", "[".repeat(1001) + "]".repeat(1001)));
     await().until(() -> fx.management("/flags").path("problems").has("unrelated_key"));
-    writeFlags(Map.of(FLAG, "{\"enabled\":false}", "unrelated_key", "{\"enabled\":" + "9".repeat(1001) + "}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":false}", "unrelated_key", "{\"enabled\":" + "9".repeat(1001) + "}"));
 
     await().until(() -> !decision("U1").get("enabled").asBoolean());
     JsonNode flags = fx.management("/flags");
@@ -131,7 +110,7 @@ class ConfigMapFlagsTest {
     assertThat(flags.get("note").asText()).contains("not found");
     assertThat(decision("U1").get("reason").asText()).isEqualTo("unknown_flag");
 
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
     await().until(() -> decision("U1").get("enabled").asBoolean());
   }
 }

@@ -15,21 +15,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Events API through real HTTP, signed with the real algorithm, publishing to a local Slack API stub. */
 class EventsEndpointTest {
   @TempDir Path tmp;
+  @AutoClose
   EndpointFixture fx;
-
-  @AfterEach
-  void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
 
   private EndpointFixture start(Map<String, String> env) {
     fx = EndpointFixture.start(tmp, env);

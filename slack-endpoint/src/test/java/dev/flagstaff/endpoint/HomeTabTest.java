@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,14 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HomeTabTest {
   @TempDir Path tmp;
+  @AutoClose
   EndpointFixture fx;
-
-  @AfterEach
-  void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-  }
 
   @Test
   void rollbackReplacesTheFeatureOnTheTabOfAUserWhoSawItAndEnablingBringsItBack() {

@@ -11,19 +11,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The endpoint's management port: the address it listens on, and JSON errors for what it cannot decode. */
 class ManagementPortTest {
   @TempDir Path tmp;
+  @AutoClose
   EndpointFixture fx;
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
 
   private String raw(String requestLine) throws IOException {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), fx.endpoint.managementPort())) {

@@ -5,44 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.flagstaff.endpoint.propagation.ConsumerLease;
-import dev.flagstaff.testkit.KubernetesTestServer;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each endpoint pod reports, on a Lease of its own, which ConfigMap version it serves; the mock API server. */
 class PropagationReportTest {
-  static final String NS = "flags";
+  static final String NS = ConfigMapEndpoint.NS;
   static final String POD = "slack-endpoint-7d9f8-x2x4q";
   static final String LEASE = "flagstaff-consumer-" + POD;
 
-  KubernetesTestServer kubernetes;
-  KubernetesClient client;
+  @RegisterExtension
+  final ConfigMapEndpoint mock = new ConfigMapEndpoint();
   EndpointFixture fx;
 
-  @BeforeEach
-  void startKubernetes() {
-    kubernetes = KubernetesTestServer.start(NS);
-    client = kubernetes.client();
-  }
-
-  @AfterEach
-  void stop() {
-    if (fx != null) {
-      fx.close();
-    }
-    kubernetes.close();
-  }
-
-  private String writeFlags(Map<String, String> data) {
-    return EndpointFixture.writeFlags(client, NS, data);
-  }
-
   private Lease lease() {
-    return client.leases().inNamespace(NS).withName(LEASE).get();
+    return mock.client().leases().inNamespace(NS).withName(LEASE).get();
   }
 
   private String appliedVersion() {
@@ -52,8 +31,8 @@ class PropagationReportTest {
 
   @Test
   void theLeaseNamesThePodAndFollowsTheConfigMapVersionThenGoesAwayOnClose() {
-    String first = writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
-    fx = EndpointFixture.startWithClient(client, Map.of("FLAGSTAFF_NAMESPACE", NS, "POD_NAME", POD));
+    String first = mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    fx = mock.startEndpoint(Map.of("POD_NAME", POD));
 
     await().until(() -> first.equals(appliedVersion()));
     Lease lease = lease();
@@ -63,7 +42,7 @@ class PropagationReportTest {
     assertThat(lease.getSpec().getRenewTime()).isNotNull();
 
     double reports = fx.count("flagstaff.consumer.lease.writes", "operation", "report", "result", "ok");
-    String second = writeFlags(Map.of(FLAG, "{\"enabled\":false,\"generation\":2}"));
+    String second = mock.writeFlags(Map.of(FLAG, "{\"enabled\":false,\"generation\":2}"));
     assertThat(second).isNotEqualTo(first);
     await().until(() -> second.equals(appliedVersion()));
     assertThat(fx.management("/flags").get("version").asText()).isEqualTo(second);
@@ -71,19 +50,18 @@ class PropagationReportTest {
     assertThat(fx.count("flagstaff.consumer.lease.writes", "operation", "report", "result", "ok"))
         .isEqualTo(reports + 1);
 
-    fx.close();
-    fx = null;
+    mock.stopEndpoint();
     assertThat(lease()).isNull();
   }
 
   @Test
   void aLeaseLeftByAnEarlierPodOfTheSameNameIsTakenOver() {
-    String version = writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
-    client.leases().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+    String version = mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    mock.client().leases().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
         .withNewMetadata().withName(LEASE).addToAnnotations(ConsumerLease.APPLIED_VERSION_ANNOTATION, "1").endMetadata()
         .withNewSpec().withHolderIdentity(POD).withLeaseDurationSeconds(30).endSpec().build()).create();
 
-    fx = EndpointFixture.startWithClient(client, Map.of("FLAGSTAFF_NAMESPACE", NS, "POD_NAME", POD));
+    fx = mock.startEndpoint(Map.of("POD_NAME", POD));
 
     await().until(() -> version.equals(appliedVersion()));
     assertThat(lease().getMetadata().getLabels()).containsEntry(ConsumerLease.CONSUMER_LABEL, "feature-flags");
@@ -91,12 +69,11 @@ class PropagationReportTest {
 
   @Test
   void turnedOffThereIsNoLease() {
-    writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
-    fx = EndpointFixture.startWithClient(client,
-        Map.of("FLAGSTAFF_NAMESPACE", NS, "POD_NAME", POD, "FLAGSTAFF_REPORT_PROPAGATION", "false"));
+    mock.writeFlags(Map.of(FLAG, "{\"enabled\":true}"));
+    fx = mock.startEndpoint(Map.of("POD_NAME", POD, "FLAGSTAFF_REPORT_PROPAGATION", "false"));
     await().until(() -> fx.management("/flags/" + FLAG).get("enabled").asBoolean());
 
-    assertThat(client.leases().inNamespace(NS).list().getItems()).isEmpty();
+    assertThat(mock.client().leases().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(fx.endpoint.registry().find("flagstaff.consumer.lease.writes").counters()).isEmpty();
   }
 

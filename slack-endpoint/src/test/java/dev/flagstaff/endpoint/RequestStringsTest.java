@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flagstaff.testkit.SlackRequests;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,12 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RequestStringsTest {
   @TempDir Path tmp;
+  @AutoClose
   EndpointFixture fx;
-
-  @AfterEach
-  void stop() {
-    fx.close();
-  }
 
   @Test
   void distinctLargeTypesAreCountedAsOtherAndMetricsStaySmall() {
