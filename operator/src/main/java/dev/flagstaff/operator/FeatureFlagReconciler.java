@@ -45,6 +45,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -129,6 +130,10 @@ public class FeatureFlagReconciler implements Reconciler<FeatureFlag>, Cleaner<F
             .withNamespacesInheritedFromController()
             .withFieldSelector(new FieldSelector(new FieldSelector.Field("metadata.name", name)))
             .withSecondaryToPrimaryMapper(new ConfigMapDrift(writtenKeys, cached))
+            // Each flag's ConfigMap is its namespace's: said here, JOSDK keeps no index of its own from the mapper
+            // above, which it would otherwise call a second time per ConfigMap event (a scan of every key written)
+            .withPrimaryToSecondaryMapper(
+                (FeatureFlag flag) -> Set.of(new ResourceID(name, flag.getMetadata().getNamespace())))
             .build(),
         context);
     source.set(configMaps);

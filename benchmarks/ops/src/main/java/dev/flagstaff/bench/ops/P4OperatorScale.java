@@ -40,8 +40,8 @@ public final class P4OperatorScale {
     // "chart": the JVM options the Helm chart ships, in a pod of --operator-memory (the JVM sizes its heap from
     // it as from a cgroup limit) and one CPU; "default": the JVM's own defaults on this machine.
     String jvmMode = args.string("operator-jvm", "chart");
-    // "auto": the chart's default limit (192m) up to 1,000 flags; above, the pod size helm/README gives for
-    // ~10,000 flags: 512m and operator.reconcileThreads 200 (unless --operator-env sets it).
+    // "auto": the chart's default limit (192m) up to 1,000 flags; above, what helm/README gives for ~10,000
+    // flags: 512m, operator.reconcileThreads 200 (unless --operator-env sets it) and the JVM's own heap free ratios.
     String operatorMemory = args.string("operator-memory", "auto");
     // More JVM options for the operator, comma-separated (e.g. -XX:TieredStopAtLevel=4 to try C2 too).
     List<String> jvmExtra = args.list("operator-jvm-extra", "");
@@ -80,6 +80,10 @@ public final class P4OperatorScale {
           }
           List<String> jvm = new ArrayList<>("chart".equals(jvmMode) ? chartJvmOptions(memory)
               : List.of("-Dfile.encoding=UTF-8"));
+          if (large && "auto".equals(operatorMemory) && "chart".equals(jvmMode)) {
+            // helm/README's advice for ~10,000 flags: the JVM's own heap free ratios back
+            jvm.addAll(List.of("-XX:MinHeapFreeRatio=40", "-XX:MaxHeapFreeRatio=70"));
+          }
           jvm.addAll(jvmExtra); // after the others: a later -XX option wins
           if (!jfr.isBlank() && n == largest && r == 0) {
             jvm.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
