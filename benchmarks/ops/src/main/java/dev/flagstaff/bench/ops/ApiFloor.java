@@ -3,6 +3,8 @@ package dev.flagstaff.bench.ops;
 import dev.flagstaff.api.v1alpha1.FeatureFlag;
 import dev.flagstaff.api.v1alpha1.FeatureFlagStatus;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,16 @@ final class ApiFloor {
 
   static Map<String, Object> run(RealCluster cluster, String namespace, int n, int threads, int timeoutSeconds,
       OtherCpu otherCpu) throws Exception {
+    return run(cluster, namespace, n, threads, timeoutSeconds, otherCpu, false);
+  }
+
+  /**
+   * As {@link #run(RealCluster, String, int, int, int, OtherCpu)}; with {@code events} each status write is followed
+   * by one Event about the flag, as the operator records it for a new flag ({@code StateChanged}): what the issue's
+   * one Event per change costs the API server on its own.
+   */
+  static Map<String, Object> run(RealCluster cluster, String namespace, int n, int threads, int timeoutSeconds,
+      OtherCpu otherCpu, boolean events) throws Exception {
     KubernetesClient client = cluster.driver();
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("flags", n);
@@ -42,7 +54,13 @@ final class ApiFloor {
           FeatureFlag flag = Cluster.flag(Cluster.flagName(i), true);
           created.add(creates.submit(() -> {
             FeatureFlag made = client.resources(FeatureFlag.class).inNamespace(namespace).resource(flag).create();
-            written.add(statuses.submit(() -> writeStatus(client, namespace, made)));
+            written.add(statuses.submit(() -> {
+              writeStatus(client, namespace, made);
+              if (events) {
+                recordEvent(client, namespace, made);
+              }
+              return null;
+            }));
             return null;
           }));
         }
@@ -67,9 +85,23 @@ final class ApiFloor {
       f.put("otherProcessesCores", window.cores());
     }
     f.put("what", "driver alone, no operator: " + n + " creates on " + threads + " threads, each followed by one"
-        + " status PUT (Ready at generation 1) on another " + threads + " threads; until the driver's informer saw"
-        + " all Ready");
+        + " status PUT (Ready at generation 1)" + (events ? " and one Event (StateChanged, as the operator's)" : "")
+        + " on another " + threads + " threads; until the driver's informer saw all Ready");
     return f;
+  }
+
+  private static void recordEvent(KubernetesClient client, String namespace, FeatureFlag made) {
+    String now = "2026-01-01T00:00:00Z";
+    client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+        .withNewMetadata().withName(made.getMetadata().getName() + ".floor").withNamespace(namespace).endMetadata()
+        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(made.getApiVersion()).withKind(made.getKind())
+            .withName(made.getMetadata().getName()).withNamespace(namespace).withUid(made.getMetadata().getUid())
+            .withResourceVersion(made.getMetadata().getResourceVersion()).build())
+        .withType("Normal").withReason("StateChanged").withMessage(Cluster.ENVIRONMENT + ": unset → Enabled")
+        .withNewSource().withComponent("flagstaff-operator").endSource()
+        .withReportingComponent("flagstaff.dev/operator")
+        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+        .build()).create();
   }
 
   private static Void writeStatus(KubernetesClient client, String namespace, FeatureFlag made) {
