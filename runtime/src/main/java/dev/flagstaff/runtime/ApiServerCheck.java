@@ -82,17 +82,20 @@ public final class ApiServerCheck {
       // the request's own timeout ends it; the wait's is only a bound should the client not honour it
       answer = once.sendAsync(version, String.class).get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new ApiServerUnusable("cannot use the Kubernetes API server " + where + ": " + failure(e.getCause(), timeout));
+      throw unusable(where, failure(e.getCause(), timeout));
     } catch (TimeoutException e) {
-      throw new ApiServerUnusable("cannot use the Kubernetes API server " + where + ": " + failure(e, timeout));
+      throw unusable(where, failure(e, timeout));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ApiServerUnusable("cannot use the Kubernetes API server " + where + ": interrupted while asking");
+      throw unusable(where, "interrupted while asking");
     }
     if (!answer.isSuccessful()) {
-      throw new ApiServerUnusable("cannot use the Kubernetes API server " + where + ": "
-          + refusal(answer.code(), statusMessage(client, answer.body())));
+      throw unusable(where, refusal(answer.code(), statusMessage(client, answer.body())));
     }
+  }
+
+  private static ApiServerUnusable unusable(String where, String what) {
+    return new ApiServerUnusable("cannot use the Kubernetes API server " + where + ": " + what);
   }
 
   /** The {@code message} of a Kubernetes {@code Status} body, or null when the body is not one. */

@@ -8,11 +8,11 @@ import dev.flagstaff.operator.configmap.GroupCommit.Change;
 import dev.flagstaff.operator.configmap.GroupCommit.Outcome;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a batch of key changes to one namespace's flags ConfigMap: the keys set in one JSON merge patch of
- * {@code data} (or a create when the ConfigMap is missing), the keys removed in one JSON Patch. Before writing, each change is
- * admitted in order against the 1 MiB limit; one that would take the ConfigMap over it is refused alone (its flag
- * waits for space) and the batch goes out without it, so a batch never exceeds the limit.
+ * {@code data} (or a create when the ConfigMap is missing), the keys removed in one JSON Patch. Before writing, each
+ * change is admitted in order against the 1 MiB limit; one that would take the ConfigMap over it is refused alone
+ * (its flag waits for space) and the batch goes out without it, so a batch never exceeds the limit.
  */
 final class KeyBatchWriter implements GroupCommit.BatchWriter {
   private static final Logger LOG = LoggerFactory.getLogger(KeyBatchWriter.class);
@@ -213,11 +213,12 @@ final class KeyBatchWriter implements GroupCommit.BatchWriter {
   }
 
   /**
-   * One merge patch setting {@code sets}; returns the patched ConfigMap's resourceVersion. The ConfigMap is kept without {@code managedFields}: the API server's field
-   * manager would otherwise list every key the operator ever wrote in them, sent back whole with each write and
-   * each watch event (at 10,000 flags a third of every ConfigMap event, and toward etcd's 1.5 MiB object limit
-   * besides the data's 1 MiB). A single empty entry clears them; the API server then tracks none for later merge
-   * patches, so only a ConfigMap that has some (just created, or applied by someone) gets the clearing entry.
+   * One merge patch setting {@code sets}; returns the patched ConfigMap's resourceVersion. The ConfigMap is kept
+   * without {@code managedFields}: the API server's field manager would otherwise list every key the operator ever
+   * wrote in them, sent back whole with each write and each watch event (at 10,000 flags a third of every
+   * ConfigMap event, and toward etcd's 1.5 MiB object limit besides the data's 1 MiB). A single empty entry clears
+   * them; the API server then tracks none for later merge patches, so only a ConfigMap that has some (just created,
+   * or applied by someone) gets the clearing entry.
    */
   private String mergePatch(String namespace, Optional<ConfigMap> base, Map<String, String> sets) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
