@@ -54,10 +54,14 @@ class OperatorOnRealServerIT {
   }
 
   private FlagstaffOperator operator(RealApiServer server) {
+    return operator(server.newClient());
+  }
+
+  private FlagstaffOperator operator(KubernetesClient client) {
     return new FlagstaffOperator(new Config(Map.of(
         "FLAGSTAFF_ENVIRONMENT", "production",
         "FLAGSTAFF_NAMESPACES", namespace,
-        "FLAGSTAFF_MANAGEMENT_PORT", "0")), server.newClient());
+        "FLAGSTAFF_MANAGEMENT_PORT", "0")), client);
   }
 
   @AfterEach
@@ -117,10 +121,7 @@ class OperatorOnRealServerIT {
             };
           }
         })).build()) {
-      operator = new FlagstaffOperator(new Config(Map.of(
-          "FLAGSTAFF_ENVIRONMENT", "production",
-          "FLAGSTAFF_NAMESPACES", namespace,
-          "FLAGSTAFF_MANAGEMENT_PORT", "0")), counting);
+      operator = operator(counting);
       operator.start();
       for (int i = 0; i < 100; i++) {
         flags.apply(flag("held-" + i, "held_flag_" + i, Map.of("production", on())));

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,40 +88,33 @@ final class FlipBreakdown {
   }
 
   static List<Line> trace(Path file) {
-    List<Line> lines = new ArrayList<>();
-    if (file == null || !Files.exists(file)) {
-      return lines;
-    }
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        Matcher m = TRACE_LINE.matcher(line);
-        if (m.matches()) {
-          lines.add(new Line(micros(LocalDateTime.parse(m.group(1)).toInstant(ZoneOffset.UTC)), m.group(2), m.group(3)));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return lines;
+    return matching(file, line -> TRACE_LINE.matcher(line),
+        m -> new Line(micros(LocalDateTime.parse(m.group(1)).toInstant(ZoneOffset.UTC)), m.group(2), m.group(3)));
   }
 
   static List<Pause> gc(Path file) {
-    List<Pause> pauses = new ArrayList<>();
+    return matching(file, line -> GC_LINE.matcher(line.trim()), m -> new Pause(
+        micros(java.time.OffsetDateTime.parse(m.group(1), GC_TIME).toInstant()),
+        Math.round(Double.parseDouble(m.group(2)) * 1000)));
+  }
+
+  /** What {@code make} makes of each line of {@code file} its matcher matches; none when there is no file. */
+  private static <T> List<T> matching(Path file, Function<String, Matcher> matcher, Function<Matcher, T> make) {
+    List<T> found = new ArrayList<>();
     if (file == null || !Files.exists(file)) {
-      return pauses;
+      return found;
     }
     try {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        Matcher m = GC_LINE.matcher(line.trim());
+        Matcher m = matcher.apply(line);
         if (m.matches()) {
-          long end = micros(java.time.OffsetDateTime.parse(m.group(1), GC_TIME).toInstant());
-          pauses.add(new Pause(end, Math.round(Double.parseDouble(m.group(2)) * 1000)));
+          found.add(make.apply(m));
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return pauses;
+    return found;
   }
 
   /**
