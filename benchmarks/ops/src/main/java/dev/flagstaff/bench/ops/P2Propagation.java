@@ -258,11 +258,11 @@ public final class P2Propagation {
       if (cluster.server().auditLogOn()) {
         Thread.sleep(500); // the last flip's requests reach the audit log
         r.put("steps", FlipBreakdown.of(mode, timeline,
-          FlipBreakdown.audit(cluster.server().dir().resolve("audit.log"), ns), RealCluster.operatorUser(ns),
-          RealCluster.endpointUser(ns), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-operator.log"))
-              : List.of(), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-endpoint.log")) : List.of(),
-          trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "operator"))) : List.of(),
-          trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "endpoint"))) : List.of(), breakdownRows));
+            FlipBreakdown.audit(cluster.server().dir().resolve("audit.log"), ns), RealCluster.operatorUser(ns),
+            RealCluster.endpointUser(ns), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-operator.log"))
+                : List.of(), trace ? FlipBreakdown.trace(work.resolve("p2-" + mode + "-endpoint.log")) : List.of(),
+            trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "operator"))) : List.of(),
+            trace ? FlipBreakdown.gc(work.resolve(gcLog(mode, "endpoint"))) : List.of(), breakdownRows));
       }
       if (visitPeriodMicros > 0) {
         Thread.sleep(1000); // the last visits' publishes arrive
